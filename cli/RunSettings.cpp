@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+#include "cli/RunSettings.hpp"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "engine/Errors.hpp"
+#include "formats/FrequencyReader.hpp"
+#include "formats/PedigreeReader.hpp"
+#include "formats/ProfileReader.hpp"
+
+namespace kinmatch::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+const auto gStart = std::chrono::steady_clock::now();
+
+double secondsSinceStart() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - gStart).count();
+}
+
+std::string number(double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+}
+
+void printUsage(const std::string& command, std::ostream& out) {
+    const RunSettings d;
+    if (command == "match") {
+        out << "\nAbout:   Rank the missing persons of every family as candidates for every remains, by\n"
+               "         autosomal STR kinship likelihood ratios (LR = P(references, missing person has the\n"
+               "         remains' genotype) / (P(references) P(remains' genotype))).\n"
+               "Usage:   kinmatch match -f FREQS -p PEDIGREES -r REFERENCES -u REMAINS [options]\n";
+    } else {
+        out << "\nAbout:   Read the inputs of a match, check them and list every problem found.\n"
+               "Usage:   kinmatch validate -f FREQS -p PEDIGREES -r REFERENCES -u REMAINS [options]\n";
+    }
+    out << "\nInput options:\n"
+           "    -f, --frequencies FILE        allele frequencies: EuroForMix CSV or Familias list layout\n"
+           "    -p, --pedigrees FILE          families: TSV family, id, father, mother, sex, sample, missing\n"
+           "    -r, --references FILE         relatives' STR profiles: LRmix CSV or GeneMapper ID-X TSV\n"
+           "    -u, --remains FILE            remains' STR profiles, same layouts\n"
+           "\nModel options:\n"
+           "        --database-size N         size of the frequency database; rare alleles get 5/(2N)\n"
+           "        --mutation-model NAME     none, equal, proportional, stepwise or onestep ["
+        << d.mutationModel
+        << "]\n"
+           "        --mutation-range R        stepwise: relative probability of one more step ["
+        << number(d.mutationRange)
+        << "]\n"
+           "        --mutation-rate R         per-meiosis mutation rate, both sexes ["
+        << number(d.mutationRate)
+        << "]\n"
+           "        --mutation-rate-female R  rate of maternal meioses [--mutation-rate]\n"
+           "        --mutation-rate-male R    rate of paternal meioses [--mutation-rate]\n"
+           "        --mutation-rate2 R        stepwise: rate of changes of the microvariant part ["
+        << number(d.mutationRate2)
+        << "]\n"
+           "        --rare-allele-freq F      frequency of alleles missing from the table [5/(2N), or 0.001]\n";
+    if (command == "match") {
+        out << "\nOutput options:\n"
+               "        --all                     write every (remains, missing person) pair\n"
+               "        --no-version              leave version and command line out of the output header\n"
+               "    -o, --output FILE             results TSV, written only when complete; - = stdout ["
+            << d.output
+            << "]\n"
+               "        --top K                   candidates kept per remains ["
+            << d.top << "]\n";
+    }
+    out << "\nGeneral options:\n"
+           "    -h, --help                    this text\n"
+           "    -q, --quiet                   no progress or summary on stderr (warnings still shown)\n"
+           "    -t, --threads N               worker threads [all cores]\n"
+           "    -v, --verbose                 also print every warning's detail and the run summary\n"
+           "\nExamples:\n";
+    if (command == "match") {
+        out << "    kinmatch match -f sample-data/frequencies.csv -p sample-data/pedigrees.tsv \\\n"
+               "        -r sample-data/references.csv -u sample-data/remains.csv \\\n"
+               "        --mutation-model equal --mutation-rate 0.002 -o results.tsv\n\n";
+    } else {
+        out << "    kinmatch validate -f sample-data/frequencies.csv -p sample-data/pedigrees.tsv \\\n"
+               "        -r sample-data/references.csv -u sample-data/remains.csv\n\n";
+    }
+}
+
+void requireRate(double value, const char* option) {
+    if (!std::isfinite(value) || value < 0.0 || value > 1.0)
+        throw UsageError(std::string(option) + ": " + number(value) + " is outside [0,1]");
+}
+
+}  // namespace
+
+engine::MutationModel RunSettings::model() const {
+    const auto kind = engine::decodeMutationModel(mutationModel);
+    engine::MutationParameters base{kind, mutationRate, mutationRate2, mutationRange};
+    engine::MutationModel m{base, base};
+    if (mutationRateFemale) m.female.rate = *mutationRateFemale;
+    if (mutationRateMale) m.male.rate = *mutationRateMale;
+    return m;
+}
+
+engine::PrepareOptions RunSettings::prepareOptions() const {
+    engine::PrepareOptions options;
+    if (rareAlleleFrequency) options.rareAlleleFrequency = *rareAlleleFrequency;
+    if (databaseSize) options.databaseSize = *databaseSize;
+    return options;
+}
+
+std::optional<RunSettings> parseRunSettings(const std::string& command, const std::vector<std::string>& args) {
+    RunSettings s;
+    double rateFemale = 0.0;
+    double rateMale = 0.0;
+    double rare = 0.0;
+    long databaseSize = 0;
+    long top = static_cast<long>(s.top);  // parsed signed: Boost would wrap "-1" into a huge size_t
+    po::options_description options;
+    options.add_options()
+        ("help,h", "")
+        ("frequencies,f", po::value(&s.frequencies), "")
+        ("pedigrees,p", po::value(&s.pedigrees), "")
+        ("references,r", po::value(&s.references), "")
+        ("remains,u", po::value(&s.remains), "")
+        ("mutation-model", po::value(&s.mutationModel), "")
+        ("mutation-rate", po::value(&s.mutationRate), "")
+        ("mutation-rate-female", po::value(&rateFemale), "")
+        ("mutation-rate-male", po::value(&rateMale), "")
+        ("mutation-rate2", po::value(&s.mutationRate2), "")
+        ("mutation-range", po::value(&s.mutationRange), "")
+        ("rare-allele-freq", po::value(&rare), "")
+        ("database-size", po::value(&databaseSize), "")
+        ("threads,t", po::value(&s.threads), "")
+        ("quiet,q", po::bool_switch(&s.quiet), "")
+        ("verbose,v", po::bool_switch(&s.verbose), "");
+    if (command == "match") {
+        options.add_options()
+            ("top", po::value(&top), "")
+            ("all", po::bool_switch(&s.all), "")
+            ("output,o", po::value(&s.output), "")
+            ("no-version", po::bool_switch(&s.noVersion), "");
+    }
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(options).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        printUsage(command, std::cout);
+        return std::nullopt;
+    }
+    for (const char* required : {"frequencies", "pedigrees", "references", "remains"})
+        if (!vm.count(required)) throw UsageError(std::string("--") + required + " is required");
+    if (vm.count("mutation-rate-female")) s.mutationRateFemale = rateFemale;
+    if (vm.count("mutation-rate-male")) s.mutationRateMale = rateMale;
+    if (vm.count("rare-allele-freq")) {
+        if (!(rare > 0.0 && rare < 1.0)) throw UsageError("--rare-allele-freq: " + number(rare) + " is outside (0,1)");
+        s.rareAlleleFrequency = rare;
+    }
+    if (vm.count("database-size")) {
+        if (databaseSize < 3) throw UsageError("--database-size: " + std::to_string(databaseSize) + " must be at least 3");
+        s.databaseSize = databaseSize;
+    }
+    if (s.threads < 0) throw UsageError("--threads: " + std::to_string(s.threads) + " must be 0 (all cores) or more");
+    if (top < 1) throw UsageError("--top: " + std::to_string(top) + " must be at least 1 (or use --all)");
+    s.top = static_cast<std::size_t>(top);
+    requireRate(s.mutationRate, "--mutation-rate");
+    if (s.mutationRateFemale) requireRate(*s.mutationRateFemale, "--mutation-rate-female");
+    if (s.mutationRateMale) requireRate(*s.mutationRateMale, "--mutation-rate-male");
+    requireRate(s.mutationRate2, "--mutation-rate2");
+    engine::validateMutationModel(s.model());  // also decodes the model name
+    return s;
+}
+
+LoadedCase loadCase(const RunSettings& settings) {
+    Warnings warnings;
+    const FrequencyTable frequencies = formats::readFrequencyFile(settings.frequencies, warnings);
+    const PedigreeSet pedigrees = formats::readPedigreeFile(settings.pedigrees, warnings);
+    const ProfileSet references = formats::readProfileFile(settings.references);
+    const ProfileSet remains = formats::readProfileFile(settings.remains);
+    LoadedCase loaded;
+    loaded.prepared =
+        engine::prepareCase(frequencies, references, pedigrees, remains, settings.prepareOptions(), warnings);
+    loaded.warnings = warnings.messages();
+    return loaded;
+}
+
+engine::ProgressCallback stderrProgress(const std::string& command, bool quiet) {
+    if (quiet) return {};
+    auto lastReport = std::make_shared<double>(0.0);
+    return [command, lastReport](const char* stage, std::size_t done, std::size_t total) {
+        const double now = secondsSinceStart();
+        if (now < 3.0 || (now - *lastReport < 2.0 && done != total)) return;
+        *lastReport = now;
+        std::fprintf(stderr, "[kinmatch %s] %s %zu/%zu (%.0f%%), %.1f s\n", command.c_str(), stage, done, total,
+                     total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0, now);
+    };
+}
+
+std::string resourceSummary() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    char buffer[128];
+    std::snprintf(buffer, sizeof buffer, "real %.2f s, cpu %.2f s, peak RSS %.1f MB", secondsSinceStart(), cpu,
+                  static_cast<double>(usage.ru_maxrss) / 1024.0);
+    return buffer;
+}
+
+}  // namespace kinmatch::cli

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/Case.hpp"
+#include "engine/Matcher.hpp"
+#include "engine/MutationModel.hpp"
+
+namespace kinmatch::cli {
+
+/// Every option of `kinmatch match` / `validate`, with its default. Help text reads the
+/// defaults from here, so they are written once.
+struct RunSettings {
+    std::string frequencies;
+    std::string references;
+    std::string pedigrees;
+    std::string remains;
+    std::string mutationModel = "none";
+    double mutationRate = 0.0;
+    std::optional<double> mutationRateFemale;
+    std::optional<double> mutationRateMale;
+    double mutationRate2 = 0.0;
+    double mutationRange = 0.5;
+    std::optional<double> rareAlleleFrequency;
+    std::optional<long> databaseSize;
+    std::size_t top = 10;
+    bool all = false;
+    std::string output = "-";
+    int threads = 0;  // 0 = all cores
+    bool quiet = false;
+    bool verbose = false;
+    bool noVersion = false;
+
+    engine::MutationModel model() const;
+    engine::PrepareOptions prepareOptions() const;
+};
+
+/// Parses the options of `command` ("match" or "validate"); returns nullopt after printing
+/// the usage for --help. Validates every option before any file is read.
+/// Throws: UsageError naming the option (exit 2).
+std::optional<RunSettings> parseRunSettings(const std::string& command, const std::vector<std::string>& args);
+
+/// The files of a run, read and resolved into engine values.
+struct LoadedCase {
+    engine::PreparedCase prepared;
+    std::vector<std::string> warnings;
+};
+
+/// Reads the four inputs of `settings` through the format adapters.
+/// Throws: InputError naming file and line.
+LoadedCase loadCase(const RunSettings& settings);
+
+/// Prints a progress line to stderr at most every two seconds, and only once the run has
+/// lasted a few seconds, so quick runs stay quiet.
+engine::ProgressCallback stderrProgress(const std::string& command, bool quiet);
+
+/// "real 1.2 s, cpu 2.3 s, peak RSS 45.6 MB" for the end-of-run line.
+std::string resourceSummary();
+
+}  // namespace kinmatch::cli

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/Case.hpp"
+#include "engine/MutationModel.hpp"
+
+namespace kinmatch::engine {
+
+/// Per-marker mutation matrices of a run (n x n row-major), built once and shared.
+struct MarkerMatrices {
+    std::vector<double> male;
+    std::vector<double> female;
+    std::vector<double> identity;  // Mendelian transmission, for the consistency check
+};
+
+/// Throws: Error naming the marker when the model is undefined for it.
+std::vector<MarkerMatrices> buildMarkerMatrices(const std::vector<Marker>& markers, const MutationModel& model);
+
+/// log10 LR of every genotype the remains could have at one marker, for one missing person:
+/// LR(g) = P(G_MP = g | references) / P_HW(g).
+///
+/// A table exists even where no relative is typed at the marker: under a mutation model that
+/// is not stationary (equal, stepwise, ...) a missing person with parents in the pedigree has
+/// genotype probabilities that differ from Hardy-Weinberg, so LR != 1 there (the pedsuite
+/// computes it the same way). Such a marker is not counted in `loci`, being no comparison
+/// with a relative.
+struct MarkerTable {
+    std::vector<double> log10Lr;                  // indexed by genotypeIndex(a, b); -inf = exclusion
+    std::vector<std::uint8_t> mendelianPossible;  // 0 where the genotype needs a mutation
+    bool relativeTyped = false;                   // some member of the family is typed here
+};
+
+struct MissingPersonTables {
+    int family = -1;
+    int person = -1;                  // index in Family::persons
+    std::vector<MarkerTable> markers;  // one per marker of the case
+};
+
+/// Builds one family's tables at one marker for each of its missing persons (the other
+/// missing persons count as untyped). Warnings for the caller to report go to `notes`.
+///
+/// Thread safety: pure; safe to call concurrently for different (family, marker).
+/// Throws: InputError when the references are impossible together under the model
+/// (P(references) = 0), naming family and marker.
+std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int family, int marker,
+                                           const MarkerMatrices& matrices, bool mutationModelIsNone,
+                                           std::vector<std::string>& notes);
+
+}  // namespace kinmatch::engine

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/Case.hpp"
+#include "engine/LrTable.hpp"
+#include "engine/MutationModel.hpp"
+
+namespace kinmatch::engine {
+
+/// (stage, work done, total work); called from one thread at a time.
+using ProgressCallback = std::function<void(const char* stage, std::size_t done, std::size_t total)>;
+
+struct MatchOptions {
+    std::size_t top = 10;  // candidates kept per remains
+    bool all = false;      // keep every pair (overrides top)
+    /// Lets the CLI print progress while tables are built and pairs scored, without the
+    /// engine doing I/O. May be empty.
+    ProgressCallback progress;
+};
+
+/// One (remains, missing person) pair of the output.
+struct Candidate {
+    int remains = -1;        // index in PreparedCase::remains
+    int family = -1;         // index in PreparedCase::families
+    int missingPerson = -1;  // index in Family::persons
+    double log10Lr = 0.0;    // log10 of the LR over the compared markers; -inf = exclusion
+    int rank = 0;            // 1 = best for this remains; ties share the lower rank
+    int loci = 0;            // markers typed in the remains and in at least one relative
+    int inconsistentLoci = 0;  // of those, markers where the remains' genotype needs a mutation
+};
+
+struct MatchResult {
+    /// Sorted by remains name, then rank, then family name, then missing person id: a total
+    /// order, so the output does not depend on input order or thread count.
+    std::vector<Candidate> candidates;
+    std::vector<std::string> warnings;  // in a fixed order
+    std::size_t pairsScored = 0;
+};
+
+/// Builds every family's LR tables (once per family, missing person and marker) and scores
+/// every (remains, missing person) pair as a sum of log10 table entries over the markers
+/// typed in the remains.
+///
+/// Thread safety: runs in parallel on the calling thread's TBB arena; the inputs are read only.
+/// Throws: Error/InputError for a model undefined at a marker or contradictory references
+/// (the first in family and marker order, whatever the thread count).
+MatchResult matchCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options);
+
+/// The tables of every missing person of every family, in family then missing-person order.
+/// Exposed for benchmarks, tests and the scale kernel.
+std::vector<MissingPersonTables> buildAllTables(const PreparedCase& prepared, const MutationModel& model,
+                                                std::vector<std::string>& warnings,
+                                                const ProgressCallback& progress = {});
+
+}  // namespace kinmatch::engine

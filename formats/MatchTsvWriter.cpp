@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+#include "formats/MatchTsvWriter.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+namespace kinmatch::formats {
+
+std::string MatchTsvWriter::formatLog10(double value) {
+    if (std::isnan(value)) throw std::logic_error("log10 LR is NaN");
+    if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
+    if (value == 0.0) value = 0.0;  // turns -0 into 0
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.15g", value);
+    return buffer;
+}
+
+void MatchTsvWriter::write(std::ostream& out) const {
+    for (const auto& line : comments_) out << "# " << line << '\n';
+    out << "# columns: remains = remains sample; family, missing = candidate missing person; "
+           "log10_lr = log10 likelihood ratio (remains is this missing person vs unrelated; higher supports "
+           "identity, -inf = excluded); rank = 1 for the best candidate of this remains (ties share a rank); "
+           "loci = markers typed in the remains and in a relative; inconsistent_loci = of those, markers where "
+           "the remains' genotype needs a mutation\n";
+    out << "remains\tfamily\tmissing\tlog10_lr\trank\tloci\tinconsistent_loci\n";
+    for (const auto& c : result_.candidates) {
+        const auto& family = prepared_.families[c.family];
+        out << prepared_.remains[c.remains].name << '\t' << family.name << '\t' << family.persons[c.missingPerson].id
+            << '\t' << formatLog10(c.log10Lr) << '\t' << c.rank << '\t' << c.loci << '\t' << c.inconsistentLoci << '\n';
+    }
+}
+
+}  // namespace kinmatch::formats

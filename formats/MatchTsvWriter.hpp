@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "engine/Case.hpp"
+#include "engine/Matcher.hpp"
+
+namespace kinmatch::formats {
+
+/// Writes finished match results as the TSV of spec §4: `#` comment lines (provenance,
+/// parameters, warnings, a column legend), the header, then one row per candidate.
+class MatchTsvWriter {
+public:
+    MatchTsvWriter(const engine::PreparedCase& prepared, const engine::MatchResult& result,
+                   std::vector<std::string> commentLines)
+        : prepared_(prepared), result_(result), comments_(std::move(commentLines)) {}
+
+    void write(std::ostream& out) const;
+
+    /// log10 LR as printed: 15 significant digits, `-inf` for an exclusion, never `-0`.
+    static std::string formatLog10(double value);
+
+private:
+    const engine::PreparedCase& prepared_;
+    const engine::MatchResult& result_;
+    std::vector<std::string> comments_;
+};
+
+}  // namespace kinmatch::formats

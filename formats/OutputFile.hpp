@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <fstream>
+#include <iosfwd>
+#include <string>
+
+namespace kinmatch::formats {
+
+/// An output that appears only when complete: data goes to a temporary file beside the
+/// target and is renamed over it by `commit()`. A run that fails, throws or is killed
+/// leaves no partial file (the destructor and the CLI's signal handler remove it).
+/// The path "-" writes to stdout directly.
+class OutputFile {
+public:
+    /// Opens the temporary file now, so an unwritable output fails before any work.
+    /// Throws: Error naming the path and the system's reason.
+    explicit OutputFile(std::string path);
+    ~OutputFile();
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+
+    std::ostream& stream();
+    /// Flushes, checks that every byte was written (a full disk is an error) and renames.
+    /// Throws: Error naming the path.
+    void commit();
+
+    const std::string& path() const noexcept { return path_; }
+    /// The temporary file currently open, or "" (for the CLI's signal handler).
+    static const char* pendingTemporaryPath() noexcept;
+
+private:
+    std::string path_;
+    std::string temporary_;
+    std::ofstream file_;
+    bool committed_ = false;
+};
+
+}  // namespace kinmatch::formats

@@ -82,7 +82,7 @@ void printUsage(const std::string& command, std::ostream& out) {
            "    -h, --help                    this text\n"
            "    -q, --quiet                   no progress or summary on stderr (warnings still shown)\n"
            "    -t, --threads N               worker threads [all cores]\n"
-           "    -v, --verbose                 also print every warning's detail and the run summary\n"
+           "    -v, --verbose                 also print the version and command line on stderr\n"
            "\nExamples:\n";
     if (command == "match") {
         out << "    kinmatch match -f sample-data/frequencies.csv -p sample-data/pedigrees.tsv \\\n"

@@ -34,7 +34,7 @@ struct MarkerBuild {
 
 // The markers of a table in file order, looked up by case-insensitive name.
 class MarkerList {
-public:
+  public:
     // Returns the index of the new marker. Throws on a duplicate name.
     std::size_t add(const std::string& name, const SourcePos& pos, std::string_view what) {
         const std::string key = engine::markerKey(name);
@@ -46,8 +46,8 @@ public:
                                  " (marker names compare case-insensitively; expected each marker once)");
         }
         index_.emplace(key, markers_.size());
-        markers_.push_back(MarkerBuild{.data = MarkerFrequencies{.marker = name, .alleles = {}, .frequencies = {}, .pos = pos},
-                                       .seen = {}});
+        markers_.push_back(MarkerBuild{
+            .data = MarkerFrequencies{.marker = name, .alleles = {}, .frequencies = {}, .pos = pos}, .seen = {}});
         return markers_.size() - 1;
     }
 
@@ -57,10 +57,12 @@ public:
         const auto [it, inserted] = m.seen.emplace(engine::canonicalAllele(allele), std::pair{allele, pos.line});
         if (!inserted) {
             const auto& [firstLabel, firstLine] = it->second;
-            const std::string same = firstLabel == allele ? "is listed twice" : "is the same allele as " + quoted(firstLabel);
+            const std::string same =
+                firstLabel == allele ? "is listed twice" : "is the same allele as " + quoted(firstLabel);
             throw InputError(pos.file, pos.line,
-                             "allele " + quoted(allele) + " at marker " + m.data.marker + " " + same + " (first at line " +
-                                 std::to_string(firstLine) + "; expected each allele once per marker)");
+                             "allele " + quoted(allele) + " at marker " + m.data.marker + " " + same +
+                                 " (first at line " + std::to_string(firstLine) +
+                                 "; expected each allele once per marker)");
         }
         m.data.alleles.push_back(allele);
         m.data.frequencies.push_back(frequency);
@@ -90,7 +92,7 @@ public:
         return table;
     }
 
-private:
+  private:
     static double parseFrequency(std::string_view cell, const std::string& allele, const std::string& marker,
                                  const SourcePos& pos) {
         const std::string what = "frequency " + quoted(cell) + " of allele " + allele + " at marker " + marker;
@@ -125,13 +127,15 @@ FrequencyTable readCsv(TextLines& lines, const std::string& fileName, Warnings& 
     std::size_t width = header.size();
     while (width > 1 && header[width - 1].empty()) --width;
 
-    if (width == 1) throw InputError(fileName, headerLine, "header has no marker columns (expected Allele,<marker>,...)");
+    if (width == 1)
+        throw InputError(fileName, headerLine, "header has no marker columns (expected Allele,<marker>,...)");
     MarkerList markers;
     std::vector<std::optional<std::size_t>> columnMarker(width);  // nullopt: amelogenin, ignored
     for (std::size_t col = 1; col < width; ++col) {
         if (header[col].empty())
-            throw InputError(fileName, headerLine,
-                             "header column " + std::to_string(col + 1) + " has no marker name (expected a marker name)");
+            throw InputError(
+                fileName, headerLine,
+                "header column " + std::to_string(col + 1) + " has no marker name (expected a marker name)");
         if (engine::isAmelogenin(header[col])) continue;
         columnMarker[col] = markers.add(header[col], lines.pos(), "marker column");
     }
@@ -188,15 +192,17 @@ FrequencyTable readList(TextLines& lines, const std::string& fileName, Warnings&
             continue;
         }
         if (!inBlock)
-            throw InputError(fileName, lines.lineNumber(),
-                             "frequency line " + quoted(line) +
-                                 " comes before any marker name (expected a marker name line, then allele<TAB>frequency "
-                                 "lines)");
+            throw InputError(
+                fileName, lines.lineNumber(),
+                "frequency line " + quoted(line) +
+                    " comes before any marker name (expected a marker name line, then allele<TAB>frequency "
+                    "lines)");
         const std::vector<std::string> fields = splitFields(line, '\t');
         if (fields.size() != 2)
             throw InputError(fileName, lines.lineNumber(),
                              "line " + quoted(line) + " of marker " + currentName + " has " +
-                                 std::to_string(fields.size()) + " tab-separated fields (expected allele<TAB>frequency)");
+                                 std::to_string(fields.size()) +
+                                 " tab-separated fields (expected allele<TAB>frequency)");
         blockHasLines = true;
         if (skipping) continue;
         if (fields[0].empty())
@@ -205,7 +211,8 @@ FrequencyTable readList(TextLines& lines, const std::string& fileName, Warnings&
                                  " has no allele label (expected allele<TAB>frequency)");
         markers.addAllele(*current, fields[0], fields[1], lines.pos());
     } while (lines.next());
-    if (markers.empty()) throw InputError(fileName, 0, "no markers (expected a marker name line, then allele<TAB>frequency lines)");
+    if (markers.empty())
+        throw InputError(fileName, 0, "no markers (expected a marker name line, then allele<TAB>frequency lines)");
     return std::move(markers).finish(fileName, warnings);
 }
 

@@ -29,16 +29,17 @@ Sex decodeSex(const std::string& value, const std::string& id, const SourcePos& 
     if (value == "0") return Sex::kUnknown;
     if (value == "1") return Sex::kMale;
     if (value == "2") return Sex::kFemale;
-    throw InputError(pos.file, pos.line,
-                     "sex " + quoted(value) + " of person " + id + " is not valid (expected 1 male, 2 female or 0 unknown)");
+    throw InputError(
+        pos.file, pos.line,
+        "sex " + quoted(value) + " of person " + id + " is not valid (expected 1 male, 2 female or 0 unknown)");
 }
 
 bool decodeMissing(const std::string& value, const std::string& id, const SourcePos& pos) {
     if (value == "0") return false;
     if (value == "1") return true;
-    throw InputError(pos.file, pos.line,
-                     "missing " + quoted(value) + " of person " + id +
-                         " is not valid (expected 1 for a missing person, else 0)");
+    throw InputError(
+        pos.file, pos.line,
+        "missing " + quoted(value) + " of person " + id + " is not valid (expected 1 for a missing person, else 0)");
 }
 
 PersonRecord decodeRow(const std::vector<std::string>& fields, const SourcePos& pos) {
@@ -60,9 +61,12 @@ PersonRecord decodeRow(const std::vector<std::string>& fields, const SourcePos& 
 
 const char* sexName(Sex sex) {
     switch (sex) {
-        case Sex::kMale: return "male (1)";
-        case Sex::kFemale: return "female (2)";
-        case Sex::kUnknown: break;
+        case Sex::kMale:
+            return "male (1)";
+        case Sex::kFemale:
+            return "female (2)";
+        case Sex::kUnknown:
+            break;
     }
     return "unknown (0)";
 }
@@ -74,7 +78,8 @@ std::size_t resolveParent(const FamilyRecord& family, const std::unordered_map<s
     if (it == index.end())
         throw InputError(child.pos.file, child.pos.line,
                          std::string(role) + " " + quoted(parentId) + " of person " + child.id +
-                             " is not a person of family " + family.name + " (expected an id of the same family, or 0)");
+                             " is not a person of family " + family.name +
+                             " (expected an id of the same family, or 0)");
     const PersonRecord& parent = family.persons[it->second];
     if (parent.sex != required)
         throw InputError(child.pos.file, child.pos.line,
@@ -176,8 +181,9 @@ void validateFamily(FamilyRecord& family, std::size_t firstLine, const std::stri
     bool anyMissing = false;
     for (const PersonRecord& p : family.persons) anyMissing = anyMissing || p.missing;
     if (!anyMissing)
-        throw InputError(fileName, firstLine,
-                         "family " + family.name + " has no missing person (expected missing = 1 for at least one person)");
+        throw InputError(
+            fileName, firstLine,
+            "family " + family.name + " has no missing person (expected missing = 1 for at least one person)");
 }
 
 }  // namespace
@@ -190,11 +196,12 @@ PedigreeSet readPedigrees(std::istream& in, const std::string& fileName, Warning
 
     const std::vector<std::string> header = splitFields(lines.line(), '\t');
     bool headerOk = header.size() == kColumns.size();
-    for (std::size_t col = 0; headerOk && col < kColumns.size(); ++col) headerOk = equalsIgnoreCase(header[col], kColumns[col]);
+    for (std::size_t col = 0; headerOk && col < kColumns.size(); ++col)
+        headerOk = equalsIgnoreCase(header[col], kColumns[col]);
     if (!headerOk)
         throw InputError(fileName, lines.lineNumber(),
-                         "header " + quoted(lines.line()) + " is not the pedigree header (expected " + expectedHeader() +
-                             ", tab-separated)");
+                         "header " + quoted(lines.line()) + " is not the pedigree header (expected " +
+                             expectedHeader() + ", tab-separated)");
 
     PedigreeSet set{.source = fileName, .families = {}};
     std::unordered_map<std::string, std::size_t> familyIndex;

@@ -59,8 +59,8 @@ Columns decodeHeader(const std::vector<std::string>& header, const SourcePos& po
     const auto claim = [&](std::optional<std::size_t>& slot, std::size_t col) {
         if (slot)
             throw InputError(pos.file, pos.line,
-                             "header column " + quoted(header[col]) + " repeats column " + quoted(header[*slot]) + " (" +
-                                 std::string(kExpectedHeader) + ")");
+                             "header column " + quoted(header[col]) + " repeats column " + quoted(header[*slot]) +
+                                 " (" + std::string(kExpectedHeader) + ")");
         slot = col;
     };
     for (std::size_t col = 0; col < header.size(); ++col) {
@@ -76,8 +76,10 @@ Columns decodeHeader(const std::vector<std::string>& header, const SourcePos& po
             alleles.emplace(*number, col);
         }
     }
-    if (!sample) throw InputError(pos.file, pos.line, "header has no SampleName column (" + std::string(kExpectedHeader) + ")");
-    if (!marker) throw InputError(pos.file, pos.line, "header has no Marker column (" + std::string(kExpectedHeader) + ")");
+    if (!sample)
+        throw InputError(pos.file, pos.line, "header has no SampleName column (" + std::string(kExpectedHeader) + ")");
+    if (!marker)
+        throw InputError(pos.file, pos.line, "header has no Marker column (" + std::string(kExpectedHeader) + ")");
     if (alleles.empty())
         throw InputError(pos.file, pos.line, "header has no Allele1 column (" + std::string(kExpectedHeader) + ")");
     columns.sample = *sample;
@@ -97,7 +99,8 @@ std::string cell(const std::vector<std::string>& cells, std::size_t col) {
 ProfileSet readProfiles(std::istream& in, const std::string& fileName) {
     TextLines lines(in, fileName);
     do {
-        if (!lines.next()) throw InputError(fileName, 0, "no profiles: empty file (" + std::string(kExpectedHeader) + ")");
+        if (!lines.next())
+            throw InputError(fileName, 0, "no profiles: empty file (" + std::string(kExpectedHeader) + ")");
     } while (lines.blank());
 
     const char delimiter = lines.line().find('\t') != std::string_view::npos ? '\t' : ',';
@@ -122,9 +125,9 @@ ProfileSet readProfiles(std::istream& in, const std::string& fileName) {
         const std::string sample = cell(cells, columns.sample);
         const std::string marker = cell(cells, columns.marker);
         if (sample.empty())
-            throw InputError(fileName, line,
-                             "row has no sample name (expected a SampleName in column " +
-                                 std::to_string(columns.sample + 1) + ")");
+            throw InputError(
+                fileName, line,
+                "row has no sample name (expected a SampleName in column " + std::to_string(columns.sample + 1) + ")");
         if (marker.empty())
             throw InputError(fileName, line,
                              "row of sample " + sample + " has no marker name (expected a Marker in column " +
@@ -154,7 +157,8 @@ ProfileSet readProfiles(std::istream& in, const std::string& fileName) {
         }
 
         auto [indexIt, isNew] = profileIndex.emplace(sample, set.profiles.size());
-        if (isNew) set.profiles.push_back(Profile{.sampleName = sample, .markers = {}, .amelogenin = {}, .pos = lines.pos()});
+        if (isNew)
+            set.profiles.push_back(Profile{.sampleName = sample, .markers = {}, .amelogenin = {}, .pos = lines.pos()});
         Profile& profile = set.profiles[indexIt->second];
         if (amelogenin) {
             profile.amelogenin = std::move(alleles);
@@ -163,7 +167,8 @@ ProfileSet readProfiles(std::istream& in, const std::string& fileName) {
         }
     }
     if (set.profiles.empty())
-        throw InputError(fileName, 0, "no profiles: the file has a header but no rows (expected one row per sample and marker)");
+        throw InputError(fileName, 0,
+                         "no profiles: the file has a header but no rows (expected one row per sample and marker)");
     return set;
 }
 

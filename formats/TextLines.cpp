@@ -18,7 +18,9 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr std::string_view kUtf16LeBom = "\xFF\xFE";
 constexpr std::string_view kUtf16BeBom = "\xFE\xFF";
 
-bool isSpace(char c) noexcept { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool isSpace(char c) noexcept {
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
 
 std::string unquote(std::string_view field) {
     if (field.size() < 2 || field.front() != '"' || field.back() != '"') return std::string(field);
@@ -92,7 +94,8 @@ std::ifstream openTextFile(const std::string& path) {
     // An ifstream opens a directory without complaint and then reads nothing, which would
     // surface as a misleading "empty file".
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw InputError(path, 0, "cannot open: is a directory (expected a file)");
+    if (std::filesystem::is_directory(path, ec))
+        throw InputError(path, 0, "cannot open: is a directory (expected a file)");
     errno = 0;
     std::ifstream in(path, std::ios::binary);
     if (!in) {

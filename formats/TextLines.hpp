@@ -19,7 +19,7 @@ namespace kinmatch::formats {
 /// Reads a text stream line by line and counts 1-based line numbers for error messages.
 /// Thread safety: one reader per stream; not shared between threads.
 class TextLines {
-public:
+  public:
     /// @param fileName used in error messages and `pos()`; the stream is not owned.
     TextLines(std::istream& in, std::string fileName);
 
@@ -34,7 +34,7 @@ public:
     const std::string& fileName() const noexcept { return fileName_; }
     SourcePos pos() const { return SourcePos{fileName_, lineNumber_}; }
 
-private:
+  private:
     std::istream& in_;
     std::string fileName_;
     std::string line_;

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
 #include <sstream>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 #include "engine/Errors.hpp"
 #include "formats/FrequencyReader.hpp"
@@ -65,7 +64,9 @@ TEST_CASE("A EuroForMix frequency CSV gives one table per marker column with all
 
 TEST_CASE("The frequency CSV reader accepts CRLF, a BOM, padding and short rows", "[formats]") {
     SECTION("CRLF line ends, a UTF-8 BOM and trailing spaces are ignored") {
-        const auto table = readText("\xEF\xBB\xBF" "Allele,vWA \r\n14, 0.5 \r\n 15 ,0.5\r\n");
+        const auto table = readText(
+            "\xEF\xBB\xBF"
+            "Allele,vWA \r\n14, 0.5 \r\n 15 ,0.5\r\n");
         REQUIRE(table.markers.size() == 1);
         CHECK(table.markers[0].marker == "vWA");
         CHECK(table.markers[0].alleles == std::vector<std::string>{"14", "15"});
@@ -163,9 +164,8 @@ TEST_CASE("Malformed frequency CSVs are rejected with file, line and the offendi
     }
     SECTION("non-numeric frequency") {
         REQUIRE_THROWS_WITH(readText("Allele,D3S1358,vWA\n12,0.5,\n14,0.5,0.x1\n"),
-                            Contains("frequencies.csv:3:") && Contains("frequency \"0.x1\"") &&
-                                Contains("allele 14") && Contains("marker vWA") && Contains("not a number") &&
-                                Contains("between 0 and 1"));
+                            Contains("frequencies.csv:3:") && Contains("frequency \"0.x1\"") && Contains("allele 14") &&
+                                Contains("marker vWA") && Contains("not a number") && Contains("between 0 and 1"));
     }
     SECTION("negative frequency") {
         REQUIRE_THROWS_WITH(readText("Allele,vWA\n14,-0.1\n"),
@@ -178,8 +178,10 @@ TEST_CASE("Malformed frequency CSVs are rejected with file, line and the offendi
     SECTION("NaN and infinity") {
         REQUIRE_THROWS_WITH(readText("Allele,vWA\n14,nan\n"),
                             Contains("frequencies.csv:2:") && Contains("\"nan\"") && Contains("not a number"));
-        REQUIRE_THROWS_WITH(readText("Allele,vWA\n14,NaN\n"), Contains("frequencies.csv:2:") && Contains("not a number"));
-        REQUIRE_THROWS_WITH(readText("Allele,vWA\n14,inf\n"), Contains("frequencies.csv:2:") && Contains("greater than 1"));
+        REQUIRE_THROWS_WITH(readText("Allele,vWA\n14,NaN\n"),
+                            Contains("frequencies.csv:2:") && Contains("not a number"));
+        REQUIRE_THROWS_WITH(readText("Allele,vWA\n14,inf\n"),
+                            Contains("frequencies.csv:2:") && Contains("greater than 1"));
     }
     SECTION("row with more cells than the header") {
         REQUIRE_THROWS_WITH(readText("Allele,vWA\n14,0.5\n15,0.5,0.1\n"),

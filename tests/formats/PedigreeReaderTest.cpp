@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
 #include <initializer_list>
 #include <sstream>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 #include "engine/Errors.hpp"
 #include "formats/PedigreeReader.hpp"
@@ -73,9 +72,9 @@ TEST_CASE("The pedigree reader accepts CRLF, header case, scattered families and
         CHECK(set.families[0].persons[0].missing);
     }
     SECTION("rows of one family need not be adjacent and a parent may come after the child") {
-        const auto set = readText(kHeader + row({"F2", "child", "dad", "mum", "1", ".", "1"}) +
-                                  row({"F1", "MP", "0", "0", "1", ".", "1"}) + row({"F2", "dad", "0", "0", "1", "R1", "0"}) +
-                                  row({"F2", "mum", "0", "0", "2", "R2", "0"}));
+        const auto set = readText(
+            kHeader + row({"F2", "child", "dad", "mum", "1", ".", "1"}) + row({"F1", "MP", "0", "0", "1", ".", "1"}) +
+            row({"F2", "dad", "0", "0", "1", "R1", "0"}) + row({"F2", "mum", "0", "0", "2", "R2", "0"}));
         REQUIRE(set.families.size() == 2);
         CHECK(set.families[0].name == "F2");
         REQUIRE(set.families[0].persons.size() == 3);
@@ -84,8 +83,8 @@ TEST_CASE("The pedigree reader accepts CRLF, header case, scattered families and
         CHECK(set.families[1].name == "F1");
     }
     SECTION("the same id in two families is fine") {
-        const auto set = readText(kHeader + row({"F1", "MP", "0", "0", "1", ".", "1"}) +
-                                  row({"F2", "MP", "0", "0", "1", ".", "1"}));
+        const auto set =
+            readText(kHeader + row({"F1", "MP", "0", "0", "1", ".", "1"}) + row({"F2", "MP", "0", "0", "1", ".", "1"}));
         CHECK(set.families.size() == 2);
     }
     SECTION("several missing persons in a family") {
@@ -97,11 +96,10 @@ TEST_CASE("The pedigree reader accepts CRLF, header case, scattered families and
 
 TEST_CASE("A person with one known parent gets a placeholder founder and a warning", "[formats]") {
     Warnings warnings;
-    const auto set = readText(kHeader + row({"F1", "dad", "0", "0", "1", "R1", "0"}) +
-                                  row({"F1", "MP", "dad", "0", "2", ".", "1"}) +
-                                  row({"F1", "mum", "0", "0", "2", "R2", "0"}) +
-                                  row({"F1", "sib", "0", "mum", "1", "R3", "0"}),
-                              warnings);
+    const auto set =
+        readText(kHeader + row({"F1", "dad", "0", "0", "1", "R1", "0"}) + row({"F1", "MP", "dad", "0", "2", ".", "1"}) +
+                     row({"F1", "mum", "0", "0", "2", "R2", "0"}) + row({"F1", "sib", "0", "mum", "1", "R3", "0"}),
+                 warnings);
     const auto& persons = set.families[0].persons;
     REQUIRE(persons.size() == 6);
     CHECK(persons[1].id == "MP~mother");
@@ -121,7 +119,8 @@ TEST_CASE("A person with one known parent gets a placeholder founder and a warni
 }
 
 TEST_CASE("Malformed pedigree files are rejected with file, line and the offending value", "[formats]") {
-    const std::string founders = row({"F1", "dad", "0", "0", "1", "R1", "0"}) + row({"F1", "mum", "0", "0", "2", "R2", "0"});
+    const std::string founders =
+        row({"F1", "dad", "0", "0", "1", "R1", "0"}) + row({"F1", "mum", "0", "0", "2", "R2", "0"});
     SECTION("empty file and header only") {
         REQUIRE_THROWS_WITH(readText(""), Contains("pedigrees.tsv") && Contains("empty"));
         REQUIRE_THROWS_WITH(readText(kHeader), Contains("pedigrees.tsv") && Contains("no persons"));
@@ -135,8 +134,9 @@ TEST_CASE("Malformed pedigree files are rejected with file, line and the offendi
                             Contains("pedigrees.tsv:1:") && Contains("header"));
     }
     SECTION("wrong number of fields") {
-        REQUIRE_THROWS_WITH(readText(kHeader + founders + "F1\tMP\tdad\tmum\t1\t.\n"),
-                            Contains("pedigrees.tsv:4:") && Contains("6 tab-separated fields") && Contains("expected 7"));
+        REQUIRE_THROWS_WITH(
+            readText(kHeader + founders + "F1\tMP\tdad\tmum\t1\t.\n"),
+            Contains("pedigrees.tsv:4:") && Contains("6 tab-separated fields") && Contains("expected 7"));
         REQUIRE_THROWS_WITH(readText(kHeader + "F1\tMP\t0\t0\t1\t.\t1\textra\n"),
                             Contains("pedigrees.tsv:2:") && Contains("8 tab-separated fields"));
     }
@@ -149,13 +149,15 @@ TEST_CASE("Malformed pedigree files are rejected with file, line and the offendi
                             Contains("pedigrees.tsv:4:") && Contains("dad") && Contains("twice") && Contains("line 2"));
     }
     SECTION("unknown parent") {
-        REQUIRE_THROWS_WITH(readText(kHeader + founders + row({"F1", "MP", "dad", "mom", "1", ".", "1"})),
-                            Contains("pedigrees.tsv:4:") && Contains("\"mom\"") && Contains("not a person of family F1"));
+        REQUIRE_THROWS_WITH(
+            readText(kHeader + founders + row({"F1", "MP", "dad", "mom", "1", ".", "1"})),
+            Contains("pedigrees.tsv:4:") && Contains("\"mom\"") && Contains("not a person of family F1"));
     }
     SECTION("a parent from another family is unknown") {
-        REQUIRE_THROWS_WITH(readText(kHeader + founders + row({"F2", "MP", "dad", "mum", "1", ".", "1"}) +
-                                     row({"F1", "MP", "dad", "mum", "1", ".", "1"})),
-                            Contains("pedigrees.tsv:4:") && Contains("\"dad\"") && Contains("not a person of family F2"));
+        REQUIRE_THROWS_WITH(
+            readText(kHeader + founders + row({"F2", "MP", "dad", "mum", "1", ".", "1"}) +
+                     row({"F1", "MP", "dad", "mum", "1", ".", "1"})),
+            Contains("pedigrees.tsv:4:") && Contains("\"dad\"") && Contains("not a person of family F2"));
     }
     SECTION("one given parent that is unknown is an error, not a placeholder") {
         Warnings warnings;
@@ -164,21 +166,22 @@ TEST_CASE("Malformed pedigree files are rejected with file, line and the offendi
         CHECK(warnings.empty());
     }
     SECTION("parent of the wrong sex") {
-        REQUIRE_THROWS_WITH(readText(kHeader + founders + row({"F1", "MP", "mum", "dad", "1", ".", "1"})),
-                            Contains("pedigrees.tsv:4:") && Contains("father mum") && Contains("sex") &&
-                                Contains("expected male"));
         REQUIRE_THROWS_WITH(
-            readText(kHeader + row({"F1", "dad", "0", "0", "0", "R1", "0"}) + row({"F1", "mum", "0", "0", "2", "R2", "0"}) +
-                     row({"F1", "MP", "dad", "mum", "1", ".", "1"})),
+            readText(kHeader + founders + row({"F1", "MP", "mum", "dad", "1", ".", "1"})),
+            Contains("pedigrees.tsv:4:") && Contains("father mum") && Contains("sex") && Contains("expected male"));
+        REQUIRE_THROWS_WITH(
+            readText(kHeader + row({"F1", "dad", "0", "0", "0", "R1", "0"}) +
+                     row({"F1", "mum", "0", "0", "2", "R2", "0"}) + row({"F1", "MP", "dad", "mum", "1", ".", "1"})),
             Contains("pedigrees.tsv:4:") && Contains("unknown (0)"));
     }
     SECTION("a person their own ancestor") {
-        REQUIRE_THROWS_WITH(readText(kHeader + row({"F1", "a", "b", "m", "1", ".", "1"}) +
-                                     row({"F1", "b", "a", "m", "1", ".", "0"}) + row({"F1", "m", "0", "0", "2", ".", "0"})),
-                            Contains("pedigrees.tsv:") && Contains("own ancestor") && Contains("a -> b -> a"));
-        REQUIRE_THROWS_WITH(readText(kHeader + row({"F1", "a", "a", "m", "1", ".", "1"}) +
-                                     row({"F1", "m", "0", "0", "2", ".", "0"})),
-                            Contains("pedigrees.tsv:2:") && Contains("own ancestor"));
+        REQUIRE_THROWS_WITH(
+            readText(kHeader + row({"F1", "a", "b", "m", "1", ".", "1"}) + row({"F1", "b", "a", "m", "1", ".", "0"}) +
+                     row({"F1", "m", "0", "0", "2", ".", "0"})),
+            Contains("pedigrees.tsv:") && Contains("own ancestor") && Contains("a -> b -> a"));
+        REQUIRE_THROWS_WITH(
+            readText(kHeader + row({"F1", "a", "a", "m", "1", ".", "1"}) + row({"F1", "m", "0", "0", "2", ".", "0"})),
+            Contains("pedigrees.tsv:2:") && Contains("own ancestor"));
     }
     SECTION("sex not 0, 1 or 2") {
         REQUIRE_THROWS_WITH(readText(kHeader + row({"F1", "MP", "0", "0", "M", ".", "1"})),
@@ -210,6 +213,7 @@ TEST_CASE("An unreadable pedigree file is an error naming the path and the reaso
 TEST_CASE("The sample-data pedigrees read without errors", "[formats]") {
     // sample-data/ sits beside tests/; its pedigrees are the README quick-start input.
     Warnings warnings;
-    const auto set = readPedigreeFile(std::string(KINMATCH_TEST_DATA_DIR) + "/../../sample-data/pedigrees.tsv", warnings);
+    const auto set =
+        readPedigreeFile(std::string(KINMATCH_TEST_DATA_DIR) + "/../../sample-data/pedigrees.tsv", warnings);
     CHECK_FALSE(set.families.empty());
 }

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "engine/Errors.hpp"
 #include "formats/ProfileReader.hpp"
@@ -52,7 +51,9 @@ TEST_CASE("An LRmix profile CSV gives one profile per sample with its markers in
 
 TEST_CASE("The profile reader accepts the variations labs write", "[formats]") {
     SECTION("CRLF, a BOM, trailing spaces and header names in any case") {
-        const auto set = readText("\xEF\xBB\xBF" "samplename,MARKER,allele1,ALLELE2 \r\nS1, vWA ,14,15\r\n");
+        const auto set = readText(
+            "\xEF\xBB\xBF"
+            "samplename,MARKER,allele1,ALLELE2 \r\nS1, vWA ,14,15\r\n");
         REQUIRE(set.profiles.size() == 1);
         CHECK(set.profiles[0].markers[0].marker == "vWA");
         CHECK(set.profiles[0].markers[0].alleles == Labels{"14", "15"});
@@ -98,7 +99,8 @@ TEST_CASE("The profile reader accepts the variations labs write", "[formats]") {
 
 TEST_CASE("A GeneMapper ID-X tab-separated export is read by its named columns", "[formats]") {
     const auto set = readText(
-        "Sample File\tSample Name\tPanel\tMarker\tDye\tAllele 1\tAllele 2\tAllele 3\tSize 1\tSize 2\tHeight 1\tHeight 2\r\n"
+        "Sample File\tSample Name\tPanel\tMarker\tDye\tAllele 1\tAllele 2\tAllele 3\tSize 1\tSize 2\tHeight 1\tHeight "
+        "2\r\n"
         "A01.fsa\tREF-0001\tGlobalFiler\tD3S1358\tB\t15\t16\t\t120.1\t124.3\t1500\t1430\r\n"
         "A01.fsa\tREF-0001\tGlobalFiler\tAMEL\tB\tX\tY\t\t80.0\t86.1\t2100\t2000\r\n"
         "A02.fsa\tUR-0042\tGlobalFiler\tvWA\tG\t17\t\t\t160.0\t\t3000\t\r\n"
@@ -159,7 +161,10 @@ TEST_CASE("Malformed profile files are rejected with file, line and the offendin
                             Contains("references.csv:2:") && Contains("5 cells") && Contains("\"16\""));
     }
     SECTION("a UTF-16 file") {
-        REQUIRE_THROWS_WITH(readText(std::string("\xFF\xFE" "S\0", 4)), Contains("references.csv:1:") && Contains("UTF-16"));
+        REQUIRE_THROWS_WITH(readText(std::string("\xFF\xFE"
+                                                 "S\0",
+                                                 4)),
+                            Contains("references.csv:1:") && Contains("UTF-16"));
     }
 }
 

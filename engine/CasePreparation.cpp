@@ -161,7 +161,13 @@ std::vector<Family> resolveFamilies(const PedigreeSet& pedigrees, const std::vec
     for (std::size_t i = 0; i < references.size(); ++i) referenceIndex.emplace(references[i].name, static_cast<int>(i));
 
     std::vector<Family> families;
-    for (const auto& record : pedigrees.families) {
+    for (const auto& unsortedRecord : pedigrees.families) {
+        // Members in id order, not file order: the elimination order and the order of
+        // floating-point products follow member order, and results must not depend on
+        // how a lab happened to sort its pedigree rows.
+        FamilyRecord record = unsortedRecord;
+        std::stable_sort(record.persons.begin(), record.persons.end(),
+                         [](const PersonRecord& a, const PersonRecord& b) { return a.id < b.id; });
         Family family{record.name, {}, {}};
         std::unordered_map<std::string, int> personIndex;
         for (const auto& p : record.persons) {
@@ -194,7 +200,7 @@ std::vector<Family> resolveFamilies(const PedigreeSet& pedigrees, const std::vec
             if (p.missing) family.missingPersons.push_back(static_cast<int>(i));
         }
         if (family.missingPersons.empty()) {
-            const auto& first = record.persons.front().pos;
+            const auto& first = unsortedRecord.persons.front().pos;
             throw InputError(first.file, first.line, "family " + record.name + " has no missing person (expected missing = 1 on at least one row)");
         }
         families.push_back(std::move(family));

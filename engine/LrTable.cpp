@@ -79,7 +79,12 @@ std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int fam
         const int target = family.missingPersons[k];
         // P(D, G_MP = g) / P(D) is the posterior of the missing person; dividing by the
         // Hardy-Weinberg probability of g gives the LR of remains with genotype g.
-        const std::vector<double> joint = unorderedJoint(jointWithTarget(members, target, model), n);
+        std::vector<double> joint;
+        try {
+            joint = unorderedJoint(jointWithTarget(members, target, model), n);
+        } catch (const Error& e) {
+            throw Error("family " + family.name + ", marker " + marker.name + ": " + e.what());
+        }
         const double likelihood = sum(joint);
         if (!(likelihood > 0.0))
             throw InputError("family " + family.name + ": the references' genotypes at marker " + marker.name +

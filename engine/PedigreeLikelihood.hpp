@@ -36,6 +36,6 @@ struct PedigreeMember {
 /// Throws: Error when an intermediate table would exceed `maxTableEntries` (a pedigree too
 /// densely looped for exact computation at this marker's allele count).
 std::vector<double> jointWithTarget(std::span<const PedigreeMember> members, int target, const MarkerModelView& model,
-                                    double maxTableEntries = 3e8);
+                                    double maxTableEntries = 6e7);
 
 }  // namespace kinmatch::engine

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "engine/Errors.hpp"
@@ -23,6 +24,9 @@ const char* OutputFile::pendingTemporaryPath() noexcept { return gPendingPath; }
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     if (path_ == "-") return;
+    std::error_code ignored;
+    if (std::filesystem::is_directory(path_, ignored))
+        throw Error(path_ + ": is a directory (expected a file name for the output)");
     std::string pattern = path_ + ".tmp.XXXXXX";
     const int fd = mkstemp(pattern.data());
     if (fd < 0)

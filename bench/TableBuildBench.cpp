@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// BM_BuildTables: the LR tables of every (family, missing person, marker) of a synthetic case,
+// built by engine::buildAllTables (TBB inside). Reported as families per second.
+
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "bench/SyntheticCase.hpp"
+#include "engine/Matcher.hpp"
+
+namespace kinmatch::bench {
+
+namespace {
+
+engine::MutationModel modelOf(engine::MutationModelKind kind) {
+    // 0.005: the order of a typical STR per-meiosis mutation rate.
+    const engine::MutationParameters params{kind, kind == engine::MutationModelKind::kNone ? 0.0 : 0.005, 0.0, 0.5};
+    return engine::MutationModel{params, params};
+}
+
+void BM_BuildTables(benchmark::State& state, engine::MutationModelKind kind) {
+    const int families = static_cast<int>(state.range(0));
+    const engine::PreparedCase prepared = makeSyntheticCase({.families = families});
+    const engine::MutationModel model = modelOf(kind);
+    for (auto _ : state) {
+        std::vector<std::string> warnings;
+        auto tables = engine::buildAllTables(prepared, model, warnings);
+        benchmark::DoNotOptimize(tables.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * families);  // items/s = families/s
+    state.counters["markers"] = static_cast<double>(prepared.markers.size());
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_BuildTables, none, engine::MutationModelKind::kNone)
+    ->ArgName("families")
+    ->Arg(64)
+    ->Arg(256)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BuildTables, equal, engine::MutationModelKind::kEqual)
+    ->ArgName("families")
+    ->Arg(64)
+    ->Arg(256)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime()
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace kinmatch::bench

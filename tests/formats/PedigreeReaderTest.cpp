@@ -20,7 +20,10 @@ const std::string kHeader = "family\tid\tfather\tmother\tsex\tsample\tmissing\n"
 
 std::string row(std::initializer_list<const char*> fields) {
     std::string line;
-    for (const char* f : fields) line += (line.empty() ? "" : "\t") + std::string(f);
+    for (const char* f : fields) {
+        if (!line.empty()) line += '\t';
+        line += f;
+    }
     return line + "\n";
 }
 

@@ -91,10 +91,8 @@ std::vector<MissingPersonTables> buildAllTables(const PreparedCase& prepared, co
     return tables;
 }
 
-MatchResult matchCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options) {
-    MatchResult result;
-    const std::vector<MissingPersonTables> tables = buildAllTables(prepared, model, result.warnings, options.progress);
-
+std::vector<Candidate> scoreCandidates(const PreparedCase& prepared, const std::vector<MissingPersonTables>& tables,
+                                       const MatchOptions& options) {
     const std::size_t remainsCount = prepared.remains.size();
     std::vector<std::vector<Candidate>> perRemains(remainsCount);
     ProgressReporter reporter(options.progress, "pairs", remainsCount * tables.size());
@@ -126,14 +124,21 @@ MatchResult matchCase(const PreparedCase& prepared, const MutationModel& model, 
         if (!options.all && candidates.size() > options.top) candidates.resize(options.top);
         reporter.advance(tables.size());
     });
-    result.pairsScored = remainsCount * tables.size();
 
     std::vector<std::size_t> order(remainsCount);
     for (std::size_t i = 0; i < remainsCount; ++i) order[i] = i;
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return prepared.remains[a].name < prepared.remains[b].name; });
-    for (std::size_t r : order)
-        result.candidates.insert(result.candidates.end(), perRemains[r].begin(), perRemains[r].end());
+    std::vector<Candidate> candidates;
+    for (std::size_t r : order) candidates.insert(candidates.end(), perRemains[r].begin(), perRemains[r].end());
+    return candidates;
+}
+
+MatchResult matchCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options) {
+    MatchResult result;
+    const std::vector<MissingPersonTables> tables = buildAllTables(prepared, model, result.warnings, options.progress);
+    result.candidates = scoreCandidates(prepared, tables, options);
+    result.pairsScored = prepared.remains.size() * tables.size();
     return result;
 }
 

@@ -51,6 +51,12 @@ struct MatchResult {
 /// (the first in family and marker order, whatever the thread count).
 MatchResult matchCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options);
 
+/// Scores every (remains, missing person) pair from prebuilt tables and ranks them: the
+/// second half of `matchCase`, exposed so benchmarks time exactly the production loop.
+/// Thread safety: runs in parallel; the inputs are read only.
+std::vector<Candidate> scoreCandidates(const PreparedCase& prepared, const std::vector<MissingPersonTables>& tables,
+                                       const MatchOptions& options);
+
 /// The tables of every missing person of every family, in family then missing-person order.
 /// Exposed for benchmarks, tests and the scale kernel.
 std::vector<MissingPersonTables> buildAllTables(const PreparedCase& prepared, const MutationModel& model,

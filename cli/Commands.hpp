@@ -18,6 +18,7 @@ struct Command {
 };
 
 int runMatch(const std::vector<std::string>& args, const std::string& commandLine);
+int runSimulate(const std::vector<std::string>& args, const std::string& commandLine);
 int runValidate(const std::vector<std::string>& args, const std::string& commandLine);
 
 /// One line naming kinmatch, htslib and oneTBB versions, for --version and output headers.

@@ -26,6 +26,8 @@ constexpr Command kCommands[] = {
      "Matching"},
     {"validate", "check inputs and list every problem found, without matching", kinmatch::cli::runValidate,
      "Matching"},
+    {"simulate", "write a synthetic population of families and remains with an answer key",
+     kinmatch::cli::runSimulate, "Testing"},
 };
 
 void printCommandList(std::ostream& out) {

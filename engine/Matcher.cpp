@@ -2,61 +2,16 @@
 #include "engine/Matcher.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <mutex>
 
 #include <tbb/parallel_for.h>
 
+#include "engine/ParallelSupport.hpp"
+#include "engine/Screening.hpp"
+
 namespace kinmatch::engine {
 
-namespace {
-
-// Reports progress from parallel loops: whichever thread gets the lock reports, others skip.
-class ProgressReporter {
-public:
-    ProgressReporter(const ProgressCallback& callback, const char* stage, std::size_t total)
-        : callback_(callback), stage_(stage), total_(total) {}
-    void advance(std::size_t amount) {
-        const std::size_t done = done_.fetch_add(amount) + amount;
-        if (!callback_) return;
-        std::unique_lock lock(mutex_, std::try_to_lock);
-        if (lock.owns_lock()) callback_(stage_, done, total_);
-    }
-
-private:
-    const ProgressCallback& callback_;
-    const char* stage_;
-    std::size_t total_;
-    std::atomic<std::size_t> done_{0};
-    std::mutex mutex_;
-};
-
-// Runs body(i) for i in [0, count) in parallel; if any throw, rethrows the exception of the
-// lowest i, so the error a user sees does not depend on scheduling.
-template <typename Body>
-void parallelForFirstError(std::size_t count, Body&& body) {
-    std::vector<std::exception_ptr> errors(count);
-    tbb::parallel_for(std::size_t{0}, count, [&](std::size_t i) {
-        try {
-            body(i);
-        } catch (...) {
-            errors[i] = std::current_exception();
-        }
-    });
-    for (const auto& e : errors)
-        if (e) std::rethrow_exception(e);
-}
-
-bool betterCandidate(const PreparedCase& prepared, const Candidate& a, const Candidate& b) {
-    if (a.log10Lr != b.log10Lr) return a.log10Lr > b.log10Lr;
-    const auto& fa = prepared.families[a.family];
-    const auto& fb = prepared.families[b.family];
-    if (fa.name != fb.name) return fa.name < fb.name;
-    return fa.persons[a.missingPerson].id < fb.persons[b.missingPerson].id;
-}
-
-}  // namespace
+using detail::ProgressReporter;
+using detail::parallelForFirstError;
 
 std::vector<MissingPersonTables> buildAllTables(const PreparedCase& prepared, const MutationModel& model,
                                                 std::vector<std::string>& warnings, const ProgressCallback& progress) {
@@ -100,28 +55,11 @@ std::vector<Candidate> scoreCandidates(const PreparedCase& prepared, const std::
         const Sample& remains = prepared.remains[r];
         std::vector<Candidate>& candidates = perRemains[r];
         candidates.reserve(tables.size());
-        for (const auto& t : tables) {
-            Candidate c{static_cast<int>(r), t.family, t.person, 0.0, 0, 0, 0};
-            // Fixed marker order: the sum is bit-identical whatever the thread count.
-            for (std::size_t m = 0; m < t.markers.size(); ++m) {
-                const Genotype g = remains.genotypes[m];
-                const MarkerTable& table = t.markers[m];
-                if (!g.typed()) continue;
-                const std::size_t index = genotypeIndex(g.allele1, g.allele2);
-                c.log10Lr += table.log10Lr[index];
-                if (!table.relativeTyped) continue;
-                ++c.loci;
-                c.inconsistentLoci += table.mendelianPossible[index] ? 0 : 1;
-            }
-            candidates.push_back(c);
-        }
-        std::sort(candidates.begin(), candidates.end(),
-                  [&](const Candidate& a, const Candidate& b) { return betterCandidate(prepared, a, b); });
-        for (std::size_t i = 0; i < candidates.size(); ++i)
-            candidates[i].rank = i > 0 && candidates[i].log10Lr == candidates[i - 1].log10Lr
-                                     ? candidates[i - 1].rank
-                                     : static_cast<int>(i) + 1;
-        if (!options.all && candidates.size() > options.top) candidates.resize(options.top);
+        for (const auto& t : tables) candidates.push_back(detail::scorePair(remains, static_cast<int>(r), t));
+        detail::rankAndTruncate(candidates, options.all ? candidates.size() : options.top,
+                                [&](const Candidate& a, const Candidate& b) {
+                                    return detail::betterForRemains(prepared, a, b);
+                                });
         reporter.advance(tables.size());
     });
 
@@ -134,11 +72,45 @@ std::vector<Candidate> scoreCandidates(const PreparedCase& prepared, const std::
     return candidates;
 }
 
+namespace {
+
+// Each missing person's best remains, from a list holding every pair.
+std::vector<Candidate> bestRemainsPerMissingPerson(const PreparedCase& prepared, const std::vector<Candidate>& all,
+                                                   std::size_t keep) {
+    std::vector<Candidate> sorted = all;
+    detail::sortByMissingPerson(prepared, sorted);  // groups each missing person's pairs together
+    std::vector<Candidate> result;
+    for (std::size_t begin = 0; begin < sorted.size();) {
+        std::size_t end = begin;
+        while (end < sorted.size() && sorted[end].family == sorted[begin].family &&
+               sorted[end].missingPerson == sorted[begin].missingPerson)
+            ++end;
+        std::vector<Candidate> group(sorted.begin() + static_cast<std::ptrdiff_t>(begin),
+                                     sorted.begin() + static_cast<std::ptrdiff_t>(end));
+        detail::rankAndTruncate(group, keep, [&](const Candidate& a, const Candidate& b) {
+            return detail::betterForMissingPerson(prepared, a, b);
+        });
+        result.insert(result.end(), group.begin(), group.end());
+        begin = end;
+    }
+    return result;
+}
+
+}  // namespace
+
 MatchResult matchCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options) {
+    if (!options.all && !options.exactScan) return screenCase(prepared, model, options);
     MatchResult result;
     const std::vector<MissingPersonTables> tables = buildAllTables(prepared, model, result.warnings, options.progress);
+    if (options.topPerMissingPerson > 0) {
+        MatchOptions everything = options;
+        everything.all = true;
+        result.byMissingPerson =
+            bestRemainsPerMissingPerson(prepared, scoreCandidates(prepared, tables, everything), options.topPerMissingPerson);
+    }
     result.candidates = scoreCandidates(prepared, tables, options);
     result.pairsScored = prepared.remains.size() * tables.size();
+    result.exactScores = result.pairsScored;
     return result;
 }
 

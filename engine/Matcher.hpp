@@ -9,6 +9,7 @@
 #include "engine/Case.hpp"
 #include "engine/LrTable.hpp"
 #include "engine/MutationModel.hpp"
+#include "engine/ScreeningKernel.hpp"
 
 namespace kinmatch::engine {
 
@@ -18,6 +19,16 @@ using ProgressCallback = std::function<void(const char* stage, std::size_t done,
 struct MatchOptions {
     std::size_t top = 10;  // candidates kept per remains
     bool all = false;      // keep every pair (overrides top)
+    /// Also keep, for every missing person, its best remains (0 = off); see
+    /// MatchResult::byMissingPerson.
+    std::size_t topPerMissingPerson = 0;
+    /// Without --all, pairs are screened in int16 fixed point and every reported pair is
+    /// recomputed exactly; `exactScan` scores every pair in double instead (the reference the
+    /// screening is tested against).
+    bool exactScan = false;
+    KernelPath kernel = KernelPath::kAuto;
+    int tileWidth = 32;           // missing persons per tile: 16, 32 or 64
+    std::size_t tilesPerBatch = 4;  // tiles built and scored together in the pipeline
     /// Lets the CLI print progress while tables are built and pairs scored, without the
     /// engine doing I/O. May be empty.
     ProgressCallback progress;
@@ -29,7 +40,7 @@ struct Candidate {
     int family = -1;         // index in PreparedCase::families
     int missingPerson = -1;  // index in Family::persons
     double log10Lr = 0.0;    // log10 of the LR over the compared markers; -inf = exclusion
-    int rank = 0;            // 1 = best for this remains; ties share the lower rank
+    int rank = 0;  // 1 = best for this remains (for this missing person in byMissingPerson); ties share it
     int loci = 0;            // markers typed in the remains and in at least one relative
     int inconsistentLoci = 0;  // of those, markers where the remains' genotype needs a mutation
 };
@@ -38,8 +49,13 @@ struct MatchResult {
     /// Sorted by remains name, then rank, then family name, then missing person id: a total
     /// order, so the output does not depend on input order or thread count.
     std::vector<Candidate> candidates;
+    /// With topPerMissingPerson: each missing person's best remains, sorted by family name,
+    /// missing person id, rank, remains name; `rank` counts among the remains.
+    std::vector<Candidate> byMissingPerson;
     std::vector<std::string> warnings;  // in a fixed order
     std::size_t pairsScored = 0;
+    std::size_t exactScores = 0;  // pairs scored in double (all of them unless screened)
+    KernelPath kernel = KernelPath::kAuto;  // the path that screened, when one did
 };
 
 /// Builds every family's LR tables (once per family, missing person and marker) and scores

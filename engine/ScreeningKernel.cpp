@@ -1,2 +1,117 @@
 // SPDX-License-Identifier: MIT
 #include "engine/ScreeningKernel.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "engine/Errors.hpp"
+
+namespace kinmatch::engine {
+
+bool avx2Available() noexcept {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+}
+
+KernelPath resolveKernelPath(KernelPath requested) {
+    if (requested == KernelPath::kAuto) return avx2Available() ? KernelPath::kAvx2 : KernelPath::kPortable;
+    if (requested == KernelPath::kAvx2 && !avx2Available())
+        throw Error("the AVX2 kernel was requested but this CPU has no AVX2 (use --kernel portable or auto)");
+    return requested;
+}
+
+const char* kernelPathName(KernelPath path) noexcept {
+    switch (path) {
+        case KernelPath::kAvx2: return "avx2";
+        case KernelPath::kPortable: return "portable";
+        case KernelPath::kAuto: break;
+    }
+    return "auto";
+}
+
+TileLayout makeTileLayout(const std::vector<Marker>& markers) {
+    TileLayout layout;
+    std::uint32_t row = 0;
+    for (const auto& m : markers) {
+        layout.markerRowStart.push_back(row);
+        row += static_cast<std::uint32_t>(genotypeCount(m.alleleCount()));
+    }
+    layout.zeroRow = row;
+    layout.rowCount = row + 1;
+    return layout;
+}
+
+double screeningScale(const std::vector<Marker>& markers) {
+    constexpr double kPreferred = 256.0;
+    // Leaves room for the half-unit roundings of up to ~1500 markers below INT16_MAX.
+    constexpr double kCeiling = 32000.0;
+    double bound = 0.0;
+    for (const auto& m : markers) {
+        double smallest = 1.0;
+        for (double p : m.frequencies)
+            if (p > 0.0) smallest = std::min(smallest, p);
+        bound += -2.0 * std::log10(smallest);
+    }
+    if (bound * kPreferred <= kCeiling) return kPreferred;
+    return kCeiling / bound;
+}
+
+std::int16_t quantiseLog10(double log10Lr, double scale) noexcept {
+    if (std::isnan(log10Lr)) return std::numeric_limits<std::int16_t>::max();  // never hides a pair
+    if (log10Lr == -std::numeric_limits<double>::infinity()) return std::numeric_limits<std::int16_t>::min();
+    const double units = std::nearbyint(log10Lr * scale);
+    return static_cast<std::int16_t>(std::clamp(units, -32767.0, 32767.0));
+}
+
+std::int16_t screeningCut(double log10Lr, int typedMarkers, double scale) noexcept {
+    // A pair is rejected when score <= cut - 1; it must then be certainly below log10Lr:
+    // upperBoundLog10(cut - 1) < log10Lr  <=>  cut - 1 < (log10Lr - 1e-9) * scale - typed/2.
+    if (!(log10Lr > -std::numeric_limits<double>::infinity())) return std::numeric_limits<std::int16_t>::min();
+    const double limit = (log10Lr - 2e-9) * scale - 0.5 * typedMarkers;
+    const double cut = std::floor(limit);  // cut - 1 <= limit - 1 < limit
+    return static_cast<std::int16_t>(std::clamp(cut, -32768.0, 32767.0));
+}
+
+namespace {
+
+inline std::int16_t saturatingAdd(std::int16_t a, std::int16_t b) noexcept {
+    const int sum = static_cast<int>(a) + static_cast<int>(b);
+    return static_cast<std::int16_t>(std::clamp(sum, -32768, 32767));
+}
+
+template <int W>
+std::size_t screenTilePortable(const std::int16_t* rows, const std::uint32_t* remainsRows, std::size_t markerCount,
+                               std::size_t remainsCount, const std::int16_t* cutRemains, const std::int16_t* cutLanes,
+                               TileHit* hits) {
+    std::size_t hitCount = 0;
+    for (std::size_t r = 0; r < remainsCount; ++r) {
+        std::int16_t sums[W] = {};
+        const std::uint32_t* rowIndex = remainsRows + r * markerCount;
+        for (std::size_t m = 0; m < markerCount; ++m) {
+            const std::int16_t* row = rows + static_cast<std::size_t>(rowIndex[m]) * W;
+            for (int lane = 0; lane < W; ++lane) sums[lane] = saturatingAdd(sums[lane], row[lane]);
+        }
+        for (int lane = 0; lane < W; ++lane)
+            if (sums[lane] >= std::min(cutRemains[r], cutLanes[lane]))
+                hits[hitCount++] = TileHit{static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(lane), sums[lane]};
+    }
+    return hitCount;
+}
+
+}  // namespace
+
+std::size_t screenTile(KernelPath path, int width, const std::int16_t* rows, const std::uint32_t* remainsRows,
+                       std::size_t markerCount, std::size_t remainsCount, const std::int16_t* cutRemains,
+                       const std::int16_t* cutLanes, TileHit* hits) {
+    if (path == KernelPath::kAvx2)
+        return detail::screenTileAvx2(width, rows, remainsRows, markerCount, remainsCount, cutRemains, cutLanes, hits);
+    switch (width) {
+        case 16: return screenTilePortable<16>(rows, remainsRows, markerCount, remainsCount, cutRemains, cutLanes, hits);
+        case 32: return screenTilePortable<32>(rows, remainsRows, markerCount, remainsCount, cutRemains, cutLanes, hits);
+        case 64: return screenTilePortable<64>(rows, remainsRows, markerCount, remainsCount, cutRemains, cutLanes, hits);
+        default: throw Error("unsupported tile width " + std::to_string(width));
+    }
+}
+
+}  // namespace kinmatch::engine

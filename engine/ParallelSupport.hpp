@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Internal helpers shared by the exact matcher and the screening pipeline.
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <vector>
+
+#include <tbb/parallel_for.h>
+
+#include "engine/Matcher.hpp"
+
+namespace kinmatch::engine::detail {
+
+/// Reports progress from parallel loops: whichever thread gets the lock reports, others skip.
+class ProgressReporter {
+public:
+    ProgressReporter(const ProgressCallback& callback, const char* stage, std::size_t total)
+        : callback_(callback), stage_(stage), total_(total) {}
+    void advance(std::size_t amount) {
+        const std::size_t done = done_.fetch_add(amount) + amount;
+        if (!callback_) return;
+        std::unique_lock lock(mutex_, std::try_to_lock);
+        if (lock.owns_lock()) callback_(stage_, done, total_);
+    }
+
+private:
+    const ProgressCallback& callback_;
+    const char* stage_;
+    std::size_t total_;
+    std::atomic<std::size_t> done_{0};
+    std::mutex mutex_;
+};
+
+/// Runs body(i) for i in [0, count) in parallel; if any throw, rethrows the exception of the
+/// lowest i, so the error a user sees does not depend on scheduling.
+template <typename Body>
+void parallelForFirstError(std::size_t count, Body&& body) {
+    std::vector<std::exception_ptr> errors(count);
+    tbb::parallel_for(std::size_t{0}, count, [&](std::size_t i) {
+        try {
+            body(i);
+        } catch (...) {
+            errors[i] = std::current_exception();
+        }
+    });
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
+}
+
+/// The exact score of one pair: the sum, in marker order, of the table entries of the
+/// remains' typed markers. Both the exact matcher and the screening recomputation call this,
+/// so a reported LR is bit-identical whichever path found it.
+inline Candidate scorePair(const Sample& remains, int remainsIndex, const MissingPersonTables& tables) {
+    Candidate c{remainsIndex, tables.family, tables.person, 0.0, 0, 0, 0};
+    for (std::size_t m = 0; m < tables.markers.size(); ++m) {
+        const Genotype g = remains.genotypes[m];
+        if (!g.typed()) continue;
+        const MarkerTable& table = tables.markers[m];
+        const std::size_t index = genotypeIndex(g.allele1, g.allele2);
+        c.log10Lr += table.log10Lr[index];
+        if (!table.relativeTyped) continue;
+        ++c.loci;
+        c.inconsistentLoci += table.mendelianPossible[index] ? 0 : 1;
+    }
+    return c;
+}
+
+/// Best first for one remains: higher LR, then family name, then missing person id.
+inline bool betterForRemains(const PreparedCase& prepared, const Candidate& a, const Candidate& b) {
+    if (a.log10Lr != b.log10Lr) return a.log10Lr > b.log10Lr;
+    const auto& fa = prepared.families[a.family];
+    const auto& fb = prepared.families[b.family];
+    if (fa.name != fb.name) return fa.name < fb.name;
+    return fa.persons[a.missingPerson].id < fb.persons[b.missingPerson].id;
+}
+
+/// Best first for one missing person: higher LR, then remains name.
+inline bool betterForMissingPerson(const PreparedCase& prepared, const Candidate& a, const Candidate& b) {
+    if (a.log10Lr != b.log10Lr) return a.log10Lr > b.log10Lr;
+    return prepared.remains[a.remains].name < prepared.remains[b.remains].name;
+}
+
+/// Sorts best first, numbers ranks (ties share the lower rank) and keeps the first `keep`.
+template <typename Better>
+void rankAndTruncate(std::vector<Candidate>& candidates, std::size_t keep, Better&& better) {
+    std::sort(candidates.begin(), candidates.end(), better);
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+        candidates[i].rank = i > 0 && candidates[i].log10Lr == candidates[i - 1].log10Lr ? candidates[i - 1].rank
+                                                                                         : static_cast<int>(i) + 1;
+    if (candidates.size() > keep) candidates.resize(keep);
+}
+
+/// The order of MatchResult::byMissingPerson: family name, missing person id, rank, remains name.
+inline void sortByMissingPerson(const PreparedCase& prepared, std::vector<Candidate>& candidates) {
+    std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
+        const auto& fa = prepared.families[a.family];
+        const auto& fb = prepared.families[b.family];
+        if (fa.name != fb.name) return fa.name < fb.name;
+        const auto& pa = fa.persons[a.missingPerson].id;
+        const auto& pb = fb.persons[b.missingPerson].id;
+        if (pa != pb) return pa < pb;
+        if (a.rank != b.rank) return a.rank < b.rank;
+        return prepared.remains[a.remains].name < prepared.remains[b.remains].name;
+    });
+}
+
+}  // namespace kinmatch::engine::detail

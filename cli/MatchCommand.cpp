@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <htslib/hts.h>
@@ -23,7 +24,8 @@ std::string versionLine() {
 namespace {
 
 std::vector<std::string> headerComments(const RunSettings& s, const std::string& commandLine,
-                                        const engine::PreparedCase& prepared, const std::vector<std::string>& warnings) {
+                                        const engine::PreparedCase& prepared, const std::vector<std::string>& warnings,
+                                        const engine::MatchResult& result) {
     std::vector<std::string> lines;
     if (!s.noVersion) {
         lines.push_back(versionLine());
@@ -43,6 +45,11 @@ std::vector<std::string> headerComments(const RunSettings& s, const std::string&
     lines.push_back("inputs: " + std::to_string(prepared.markers.size()) + " markers, " +
                     std::to_string(prepared.families.size()) + " families, " + std::to_string(missingPersons) +
                     " missing persons, " + std::to_string(prepared.remains.size()) + " remains");
+    // Which kernel screened is no part of the result (every path gives the same rows), so it
+    // goes in the header only with the version lines.
+    if (!s.noVersion && result.exactScores < result.pairsScored)
+        lines.push_back(std::string("scoring: int16 screening with the ") + engine::kernelPathName(result.kernel) +
+                        " kernel; every reported log10 LR recomputed exactly in double");
     for (const auto& w : warnings) lines.push_back("warning: " + w);
     return lines;
 }
@@ -54,6 +61,8 @@ int runMatch(const std::vector<std::string>& args, const std::string& commandLin
     if (!settings) return 0;
     const RunSettings& s = *settings;
     formats::OutputFile output(s.output);  // fails now, not after the work, if unwritable
+    std::optional<formats::OutputFile> familyOutput;
+    if (s.topPerFamily > 0) familyOutput.emplace(s.familyOutput);
 
     const int threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
@@ -62,6 +71,8 @@ int runMatch(const std::vector<std::string>& args, const std::string& commandLin
     engine::MatchOptions options;
     options.top = s.top;
     options.all = s.all;
+    options.topPerMissingPerson = s.topPerFamily;
+    options.kernel = kernelPath(s.kernel);
     options.progress = stderrProgress("match", s.quiet);
     engine::MatchResult result = engine::matchCase(loaded.prepared, s.model(), options);
 
@@ -71,12 +82,22 @@ int runMatch(const std::vector<std::string>& args, const std::string& commandLin
         warnings.push_back("mutation model " + s.mutationModel + " with rate 0 is the same as --mutation-model none");
     for (const auto& w : warnings) std::cerr << "[kinmatch match] warning: " << w << '\n';
 
-    formats::MatchTsvWriter(loaded.prepared, result, headerComments(s, commandLine, loaded.prepared, warnings))
-        .write(output.stream());
+    const formats::MatchTsvWriter writer(loaded.prepared, result,
+                                         headerComments(s, commandLine, loaded.prepared, warnings, result));
+    writer.write(output.stream());
+    if (familyOutput) writer.writeByMissingPerson(familyOutput->stream());
+    // Both files appear together or not at all (as far as two renames allow).
     output.commit();
-    if (!s.quiet)
-        std::cerr << "[kinmatch match] " << result.pairsScored << " pairs scored, " << result.candidates.size()
-                  << " rows written; " << resourceSummary() << '\n';
+    if (familyOutput) familyOutput->commit();
+    if (!s.quiet) {
+        std::cerr << "[kinmatch match] " << result.pairsScored << " pairs scored";
+        if (result.exactScores < result.pairsScored)
+            std::cerr << " (int16 screening, " << engine::kernelPathName(result.kernel) << " kernel; "
+                      << result.exactScores << " recomputed exactly)";
+        std::cerr << ", " << result.candidates.size() << " rows written";
+        if (familyOutput) std::cerr << " + " << result.byMissingPerson.size() << " per missing person";
+        std::cerr << "; " << resourceSummary() << '\n';
+    }
     if (s.verbose) std::cerr << "[kinmatch match] " << versionLine() << "\n[kinmatch match] command: " << commandLine << '\n';
     return 0;
 }

@@ -70,13 +70,19 @@ void printUsage(const std::string& command, std::ostream& out) {
            "        --rare-allele-freq F      frequency of alleles missing from the table [5/(2N), or 0.001]\n";
     if (command == "match") {
         out << "\nOutput options:\n"
-               "        --all                     write every (remains, missing person) pair\n"
+               "        --all                     write every (remains, missing person) pair (no screening)\n"
+               "        --family-output FILE      where --top-per-family writes its TSV\n"
                "        --no-version              leave version and command line out of the output header\n"
                "    -o, --output FILE             results TSV, written only when complete; - = stdout ["
             << d.output
             << "]\n"
                "        --top K                   candidates kept per remains ["
-            << d.top << "]\n";
+            << d.top
+            << "]\n"
+               "        --top-per-family K        also keep the K best remains of every missing person\n"
+               "\nPerformance options:\n"
+               "        --kernel NAME             screening kernel: auto, avx2 or portable; results are identical ["
+            << d.kernel << "]\n";
     }
     out << "\nGeneral options:\n"
            "    -h, --help                    this text\n"
@@ -101,6 +107,13 @@ void requireRate(double value, const char* option) {
 
 }  // namespace
 
+engine::KernelPath kernelPath(const std::string& name) {
+    if (name == "auto") return engine::KernelPath::kAuto;
+    if (name == "avx2") return engine::KernelPath::kAvx2;
+    if (name == "portable") return engine::KernelPath::kPortable;
+    throw UsageError("--kernel: \"" + name + "\" is not one of auto, avx2, portable");
+}
+
 engine::MutationModel RunSettings::model() const {
     const auto kind = engine::decodeMutationModel(mutationModel);
     engine::MutationParameters base{kind, mutationRate, mutationRate2, mutationRange};
@@ -124,6 +137,7 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
     double rare = 0.0;
     long databaseSize = 0;
     long top = static_cast<long>(s.top);  // parsed signed: Boost would wrap "-1" into a huge size_t
+    long topPerFamily = 0;
     po::options_description options;
     options.add_options()
         ("help,h", "")
@@ -146,6 +160,9 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
         options.add_options()
             ("top", po::value(&top), "")
             ("all", po::bool_switch(&s.all), "")
+            ("top-per-family", po::value(&topPerFamily), "")
+            ("family-output", po::value(&s.familyOutput), "")
+            ("kernel", po::value(&s.kernel), "")
             ("output,o", po::value(&s.output), "")
             ("no-version", po::bool_switch(&s.noVersion), "");
     }
@@ -171,6 +188,16 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
     if (s.threads < 0) throw UsageError("--threads: " + std::to_string(s.threads) + " must be 0 (all cores) or more");
     if (top < 1) throw UsageError("--top: " + std::to_string(top) + " must be at least 1 (or use --all)");
     s.top = static_cast<std::size_t>(top);
+    if (vm.count("top-per-family")) {
+        if (topPerFamily < 1) throw UsageError("--top-per-family: " + std::to_string(topPerFamily) + " must be at least 1");
+        if (s.familyOutput.empty()) throw UsageError("--top-per-family needs --family-output FILE");
+        s.topPerFamily = static_cast<std::size_t>(topPerFamily);
+    } else if (!s.familyOutput.empty()) {
+        throw UsageError("--family-output needs --top-per-family K");
+    }
+    if (!s.familyOutput.empty() && s.familyOutput == s.output)
+        throw UsageError("--family-output and --output name the same file");
+    kernelPath(s.kernel);  // validates the name
     requireRate(s.mutationRate, "--mutation-rate");
     if (s.mutationRateFemale) requireRate(*s.mutationRateFemale, "--mutation-rate-female");
     if (s.mutationRateMale) requireRate(*s.mutationRateMale, "--mutation-rate-male");

@@ -29,6 +29,9 @@ struct RunSettings {
     std::optional<long> databaseSize;
     std::size_t top = 10;
     bool all = false;
+    std::size_t topPerFamily = 0;  // 0 = no per-missing-person list
+    std::string familyOutput;      // where that list goes
+    std::string kernel = "auto";
     std::string output = "-";
     int threads = 0;  // 0 = all cores
     bool quiet = false;
@@ -38,6 +41,9 @@ struct RunSettings {
     engine::MutationModel model() const;
     engine::PrepareOptions prepareOptions() const;
 };
+
+/// "auto", "avx2" or "portable". Throws: UsageError for another name.
+engine::KernelPath kernelPath(const std::string& name);
 
 /// Parses the options of `command` ("match" or "validate"); returns nullopt after printing
 /// the usage for --help. Validates every option before any file is read.

@@ -31,4 +31,18 @@ void MatchTsvWriter::write(std::ostream& out) const {
     }
 }
 
+void MatchTsvWriter::writeByMissingPerson(std::ostream& out) const {
+    for (const auto& line : comments_) out << "# " << line << '\n';
+    out << "# columns: family, missing = missing person; remains = candidate remains sample; log10_lr = log10 "
+           "likelihood ratio (remains is this missing person vs unrelated; -inf = excluded); rank = 1 for the best "
+           "remains of this missing person (ties share a rank); loci = markers typed in the remains and in a "
+           "relative; inconsistent_loci = of those, markers where the remains' genotype needs a mutation\n";
+    out << "family\tmissing\tremains\tlog10_lr\trank\tloci\tinconsistent_loci\n";
+    for (const auto& c : result_.byMissingPerson) {
+        const auto& family = prepared_.families[c.family];
+        out << family.name << '\t' << family.persons[c.missingPerson].id << '\t' << prepared_.remains[c.remains].name
+            << '\t' << formatLog10(c.log10Lr) << '\t' << c.rank << '\t' << c.loci << '\t' << c.inconsistentLoci << '\n';
+    }
+}
+
 }  // namespace kinmatch::formats

@@ -18,7 +18,12 @@ public:
                    std::vector<std::string> commentLines)
         : prepared_(prepared), result_(result), comments_(std::move(commentLines)) {}
 
+    /// The per-remains candidates (MatchResult::candidates).
     void write(std::ostream& out) const;
+    /// Each missing person's best remains (MatchResult::byMissingPerson), columns
+    /// family, missing, remains, log10_lr, rank (among this missing person's remains), loci,
+    /// inconsistent_loci.
+    void writeByMissingPerson(std::ostream& out) const;
 
     /// log10 LR as printed: 15 significant digits, `-inf` for an exclusion, never `-0`.
     static std::string formatLog10(double value);

@@ -7,6 +7,10 @@
 
 #include "engine/Errors.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace kinmatch::engine {
 
 bool avx2Available() noexcept {
@@ -75,6 +79,31 @@ std::int16_t screeningCut(double log10Lr, int typedMarkers, double scale) noexce
 
 namespace {
 
+#if defined(__SSE2__)
+// x86-64 always has SSE2: the same saturating adds as the AVX2 path, 8 lanes at a time.
+template <int W>
+std::size_t screenTilePortable(const std::int16_t* rows, const std::uint32_t* remainsRows, std::size_t markerCount,
+                               std::size_t remainsCount, const std::int16_t* cutRemains, const std::int16_t* cutLanes,
+                               TileHit* hits) {
+    constexpr int kVectors = W / 8;
+    std::size_t hitCount = 0;
+    for (std::size_t r = 0; r < remainsCount; ++r) {
+        __m128i sum[kVectors];
+        for (int v = 0; v < kVectors; ++v) sum[v] = _mm_setzero_si128();
+        const std::uint32_t* rowIndex = remainsRows + r * markerCount;
+        for (std::size_t m = 0; m < markerCount; ++m) {
+            const auto* row = reinterpret_cast<const __m128i*>(rows + static_cast<std::size_t>(rowIndex[m]) * W);
+            for (int v = 0; v < kVectors; ++v) sum[v] = _mm_adds_epi16(sum[v], _mm_load_si128(row + v));
+        }
+        alignas(16) std::int16_t sums[W];
+        for (int v = 0; v < kVectors; ++v) _mm_store_si128(reinterpret_cast<__m128i*>(sums + 8 * v), sum[v]);
+        for (int lane = 0; lane < W; ++lane)
+            if (sums[lane] >= std::min(cutRemains[r], cutLanes[lane]))
+                hits[hitCount++] = TileHit{static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(lane), sums[lane]};
+    }
+    return hitCount;
+}
+#else
 inline std::int16_t saturatingAdd(std::int16_t a, std::int16_t b) noexcept {
     const int sum = static_cast<int>(a) + static_cast<int>(b);
     return static_cast<std::int16_t>(std::clamp(sum, -32768, 32767));
@@ -98,6 +127,7 @@ std::size_t screenTilePortable(const std::int16_t* rows, const std::uint32_t* re
     }
     return hitCount;
 }
+#endif
 
 }  // namespace
 

@@ -50,11 +50,21 @@ double screeningScale(const std::vector<Marker>& markers);
 /// `upperBoundLog10` a true bound.
 std::int16_t quantiseLog10(double log10Lr, double scale) noexcept;
 
+/// The same from a likelihood ratio (not its log), without calling log10: table building
+/// quantises thousands of entries per missing person, and only the few entries of reported
+/// pairs ever need an exact log10. Differs from quantiseLog10(log10(lr)) by at most one unit,
+/// and only where the exact value lies within 1e-6 units of a rounding boundary.
+std::int16_t quantiseRatio(double lr, double scale) noexcept;
+
+/// How far one quantised entry may lie from scale * log10 LR: half a unit of rounding plus a
+/// margin for quantiseRatio's logarithm.
+inline constexpr double kQuantisationError = 0.5 + 1e-3;
+
 /// The largest exact log10 LR a pair can have given its screening score, when `typedMarkers`
-/// markers were summed: each rounding is at most half a unit, and saturation and clamping
-/// only raise the screening score.
+/// markers were summed: each rounding is at most kQuantisationError units, and saturation and
+/// clamping only raise the screening score.
 inline double upperBoundLog10(int score, int typedMarkers, double scale) noexcept {
-    return (score + 0.5 * typedMarkers) / scale + 1e-9;
+    return (score + kQuantisationError * typedMarkers) / scale + 1e-9;
 }
 /// The smallest screening score that still lets a pair's exact log10 LR reach `log10Lr`: a
 /// pair scoring below it is certainly worse than `log10Lr`.

@@ -117,6 +117,28 @@ TEST_CASE("A screening score bounds the exact log10 LR from above", "[screening]
     CHECK(engine::screeningCut(-std::numeric_limits<double>::infinity(), 21, scale) == -32768);
 }
 
+TEST_CASE("Quantising a ratio agrees with quantising its log10", "[screening]") {
+    std::mt19937_64 rng(11);
+    std::uniform_real_distribution<double> exponent(-300.0, 300.0);
+    int differences = 0;
+    for (int i = 0; i < 50000; ++i) {
+        const double lr = std::pow(10.0, exponent(rng) / 40.0);
+        for (double scale : {256.0, 117.3}) {
+            const int viaLog = engine::quantiseLog10(std::log10(lr), scale);
+            const int direct = engine::quantiseRatio(lr, scale);
+            REQUIRE(std::abs(direct - viaLog) <= 1);
+            differences += direct != viaLog ? 1 : 0;
+            REQUIRE(std::abs(direct - std::log10(lr) * scale) <= engine::kQuantisationError);
+        }
+    }
+    CHECK(differences < 5);
+    CHECK(engine::quantiseRatio(0.0, 256.0) == -32768);
+    CHECK(engine::quantiseRatio(1.0, 256.0) == 0);
+    CHECK(engine::quantiseRatio(10.0, 256.0) == 256);
+    CHECK(engine::quantiseRatio(1e-310, 256.0) == -32767);  // subnormal: clamped, not mangled
+    CHECK(engine::quantiseRatio(std::numeric_limits<double>::infinity(), 256.0) == 32767);
+}
+
 TEST_CASE("The scale shrinks when single-marker LRs could overflow int16 sums", "[screening]") {
     engine::Marker common{"A", {"1", "2"}, {0.5, 0.5}};
     CHECK(engine::screeningScale({common}) == 256.0);

@@ -80,7 +80,14 @@ int runMatch(const std::vector<std::string>& args, const std::string& commandLin
     warnings.insert(warnings.end(), result.warnings.begin(), result.warnings.end());
     if (!s.model().isNone() && s.model().female.rate == 0.0 && s.model().male.rate == 0.0)
         warnings.push_back("mutation model " + s.mutationModel + " with rate 0 is the same as --mutation-model none");
-    for (const auto& w : warnings) std::cerr << "[kinmatch match] warning: " << w << '\n';
+    // At national scale thousands of families may each warn; the terminal gets the first
+    // few and a count, the output header keeps every one as the run's record.
+    constexpr std::size_t kWarningsOnTerminal = 10;
+    for (std::size_t i = 0; i < warnings.size() && i < kWarningsOnTerminal; ++i)
+        std::cerr << "[kinmatch match] warning: " << warnings[i] << '\n';
+    if (warnings.size() > kWarningsOnTerminal)
+        std::cerr << "[kinmatch match] warning: ... and " << warnings.size() - kWarningsOnTerminal
+                  << " more warnings, every one listed in the output header\n";
 
     const formats::MatchTsvWriter writer(loaded.prepared, result,
                                          headerComments(s, commandLine, loaded.prepared, warnings, result));

@@ -55,8 +55,7 @@ const Command* findCommand(const std::string& name) {
 
 // Removes a half-written output when the run is interrupted; unlink is async-signal-safe.
 extern "C" void removePendingOutput(int signal) {
-    const char* pending = kinmatch::formats::OutputFile::pendingTemporaryPath();
-    if (pending[0] != '\0') ::unlink(pending);
+    kinmatch::formats::OutputFile::removePendingTemporaries();
     std::signal(signal, SIG_DFL);
     std::raise(signal);
 }

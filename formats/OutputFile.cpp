@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "formats/OutputFile.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,12 +16,45 @@
 namespace kinmatch::formats {
 
 namespace {
-// One pending temporary per process is all the CLI needs; a fixed buffer keeps the signal
-// handler free of allocation.
-char gPendingPath[4096] = {0};
+// The temporaries a signal handler must remove, in fixed buffers so that it needs no
+// allocation; a run has a handful of outputs at most (match: 2, simulate: 6).
+constexpr int kSlots = 16;
+constexpr std::size_t kPathCapacity = 4096;
+char gPending[kSlots][kPathCapacity] = {};
+
+int claimSlot(const std::string& path) {
+    if (path.size() >= kPathCapacity) return -1;
+    for (int i = 0; i < kSlots; ++i)
+        if (gPending[i][0] == '\0') {
+            std::strcpy(gPending[i], path.c_str());
+            return i;
+        }
+    return -1;  // still removed by the destructor, only not on a signal
+}
+
+void releaseSlot(int slot) {
+    if (slot >= 0) gPending[slot][0] = '\0';
+}
+
+// Output files are for people to share: the permissions a plain open would give (0666 minus
+// the umask), not mkstemp's 0600.
+void useDefaultPermissions(int fd) {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd, 0666 & ~mask);
+}
 }  // namespace
 
-const char* OutputFile::pendingTemporaryPath() noexcept { return gPendingPath; }
+const char* OutputFile::pendingTemporaryPath() noexcept {
+    for (int i = kSlots; i-- > 0;)
+        if (gPending[i][0] != '\0') return gPending[i];
+    return "";
+}
+
+void OutputFile::removePendingTemporaries() noexcept {
+    for (auto& path : gPending)
+        if (path[0] != '\0') ::unlink(path);
+}
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     if (path_ == "-") return;
@@ -31,13 +65,14 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     const int fd = mkstemp(pattern.data());
     if (fd < 0)
         throw Error(path_ + ": cannot write the output file: " + std::strerror(errno));
+    useDefaultPermissions(fd);
     ::close(fd);
     temporary_ = pattern;
-    if (temporary_.size() < sizeof(gPendingPath)) std::strcpy(gPendingPath, temporary_.c_str());
+    slot_ = claimSlot(temporary_);
     file_.open(temporary_, std::ios::binary | std::ios::trunc);
     if (!file_) {
         std::remove(temporary_.c_str());
-        gPendingPath[0] = '\0';
+        releaseSlot(slot_);
         throw Error(path_ + ": cannot write the output file: " + std::strerror(errno));
     }
 }
@@ -46,7 +81,7 @@ OutputFile::~OutputFile() {
     if (!committed_ && !temporary_.empty()) {
         file_.close();
         std::remove(temporary_.c_str());
-        gPendingPath[0] = '\0';
+        releaseSlot(slot_);
     }
 }
 
@@ -65,7 +100,7 @@ void OutputFile::commit() {
     if (std::rename(temporary_.c_str(), path_.c_str()) != 0)
         throw Error(path_ + ": cannot move the finished output into place: " + std::strerror(errno));
     committed_ = true;
-    gPendingPath[0] = '\0';
+    releaseSlot(slot_);
 }
 
 }  // namespace kinmatch::formats

@@ -26,14 +26,17 @@ public:
     void commit();
 
     const std::string& path() const noexcept { return path_; }
-    /// The temporary file currently open, or "" (for the CLI's signal handler).
+    /// The most recently opened temporary file still pending, or "".
     static const char* pendingTemporaryPath() noexcept;
+    /// Unlinks every pending temporary file; async-signal-safe (for the CLI's signal handler).
+    static void removePendingTemporaries() noexcept;
 
 private:
     std::string path_;
     std::string temporary_;
     std::ofstream file_;
     bool committed_ = false;
+    int slot_ = -1;  // index in the table of pending temporaries the signal handler sees
 };
 
 }  // namespace kinmatch::formats

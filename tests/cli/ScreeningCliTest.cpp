@@ -5,10 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <sys/stat.h>
 
 #include "tests/support/RunKinmatch.hpp"
 
@@ -132,4 +135,23 @@ TEST_CASE("Screening options are checked before any work", "[screening][cli]") {
     CHECK(run.exitCode == 2);
     CHECK_FALSE(std::filesystem::exists(dir / "out.tsv"));
     CHECK_FALSE(std::filesystem::exists(dir / "f.tsv"));
+}
+
+TEST_CASE("Output files get the usual permissions, not a temporary file's 0600", "[cli]") {
+    TempDir dir;
+    const mode_t previous = ::umask(022);
+    auto args = sampleArgs((dir / "out.tsv").string());
+    args.insert(args.end(), {"--top-per-family", "1", "--family-output", (dir / "families.tsv").string()});
+    const RunOutput run = runKinmatch(args);
+    ::umask(previous);
+    REQUIRE(run.exitCode == 0);
+    for (const char* name : {"out.tsv", "families.tsv"}) {
+        const auto perms = std::filesystem::status(dir / name).permissions();
+        CHECK((perms & std::filesystem::perms::others_read) != std::filesystem::perms::none);
+        CHECK((perms & std::filesystem::perms::group_read) != std::filesystem::perms::none);
+    }
+    // No temporary file is left beside the outputs.
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++files;
+    CHECK(files == 2);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // BM_BuildTables: the LR tables of every (family, missing person, marker) of a synthetic case,
 // built by engine::buildAllTables (TBB inside). Reported as families per second.
+// BM_BuildTablesSerial: the same work on one thread through engine::buildMarkerTables, so the
+// cost per family does not depend on how busy the machine's other core is.
 
 #include <benchmark/benchmark.h>
 
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "bench/SyntheticCase.hpp"
+#include "engine/LrTable.hpp"
 #include "engine/Matcher.hpp"
 
 namespace kinmatch::bench {
@@ -34,8 +37,34 @@ void BM_BuildTables(benchmark::State& state, engine::MutationModelKind kind) {
     state.counters["markers"] = static_cast<double>(prepared.markers.size());
 }
 
+void BM_BuildTablesSerial(benchmark::State& state, engine::MutationModelKind kind) {
+    const int families = static_cast<int>(state.range(0));
+    const engine::PreparedCase prepared = makeSyntheticCase({.families = families});
+    const engine::MutationModel model = modelOf(kind);
+    const auto matrices = engine::buildMarkerMatrices(prepared.markers, model);
+    for (auto _ : state) {
+        std::vector<std::string> notes;
+        for (int f = 0; f < families; ++f)
+            for (int m = 0; m < static_cast<int>(prepared.markers.size()); ++m) {
+                auto tables = engine::buildMarkerTables(prepared, f, m, matrices[m], model.isNone(), notes);
+                benchmark::DoNotOptimize(tables.data());
+            }
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * families);  // items/s = families/s
+    state.counters["markers"] = static_cast<double>(prepared.markers.size());
+}
+
 }  // namespace
 
+BENCHMARK_CAPTURE(BM_BuildTablesSerial, none, engine::MutationModelKind::kNone)
+    ->ArgName("families")
+    ->Arg(256)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BuildTablesSerial, equal, engine::MutationModelKind::kEqual)
+    ->ArgName("families")
+    ->Arg(256)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_BuildTables, none, engine::MutationModelKind::kNone)
     ->ArgName("families")
     ->Arg(64)

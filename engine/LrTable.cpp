@@ -6,6 +6,7 @@
 
 #include "engine/Errors.hpp"
 #include "engine/PedigreeLikelihood.hpp"
+#include "engine/Peeling.hpp"
 
 namespace kinmatch::engine {
 
@@ -74,6 +75,15 @@ std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int fam
 
     const MarkerModelView model{n, marker.frequencies, matrices.male, matrices.female};
     const MarkerModelView mendel{n, marker.frequencies, matrices.identity, matrices.identity};
+    // Loop-free pedigrees (nearly all) give every missing person's joint from one peeling
+    // pass; pedigrees with loops run variable elimination once per missing person.
+    const bool peel = isPeelable(members, family.missingPersons);
+    std::vector<std::vector<double>> peeled;
+    std::vector<std::vector<double>> peeledMendel;
+    if (peel) {
+        peeled = jointsByPeeling(members, family.missingPersons, model);
+        if (!mutationModelIsNone) peeledMendel = jointsByPeeling(members, family.missingPersons, mendel);
+    }
     bool warnedMendel = false;
     for (std::size_t k = 0; k < family.missingPersons.size(); ++k) {
         const int target = family.missingPersons[k];
@@ -81,7 +91,7 @@ std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int fam
         // Hardy-Weinberg probability of g gives the LR of remains with genotype g.
         std::vector<double> joint;
         try {
-            joint = unorderedJoint(jointWithTarget(members, target, model), n);
+            joint = unorderedJoint(peel ? peeled[k] : jointWithTarget(members, target, model), n);
         } catch (const Error& e) {
             throw Error("family " + family.name + ", marker " + marker.name + ": " + e.what());
         }
@@ -93,7 +103,7 @@ std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int fam
         std::vector<double> possible;
         double mendelLikelihood = likelihood;
         if (!mutationModelIsNone) {
-            possible = unorderedJoint(jointWithTarget(members, target, mendel), n);
+            possible = unorderedJoint(peel ? peeledMendel[k] : jointWithTarget(members, target, mendel), n);
             mendelLikelihood = sum(possible);
             if (!(mendelLikelihood > 0.0) && !warnedMendel) {
                 notes.push_back("family " + family.name + ": the references at marker " + marker.name +

@@ -47,7 +47,7 @@ std::vector<std::vector<std::string>> dataRows(const std::string& tsv) {
 
 }  // namespace
 
-TEST_CASE("--top K writes the first K rows of --all for every remains, on every kernel and thread count",
+TEST_CASE("Top K rows equal the first K rows of --all for every remains, on every kernel and thread count",
           "[screening][cli]") {
     TempDir dir;
     auto all = sampleArgs((dir / "all.tsv").string());
@@ -75,7 +75,7 @@ TEST_CASE("--top K writes the first K rows of --all for every remains, on every 
         }
 }
 
-TEST_CASE("--top-per-family writes each missing person's best remains, as --all ranks them", "[screening][cli]") {
+TEST_CASE("Per-family lists (--top-per-family) hold each missing person's best remains, as --all ranks them", "[screening][cli]") {
     TempDir dir;
     auto all = sampleArgs((dir / "all.tsv").string());
     all.push_back("--all");

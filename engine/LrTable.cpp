@@ -43,7 +43,7 @@ double sum(const std::vector<double>& v) {
 
 std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int familyIndex, int markerIndex,
                                            const MarkerMatrices& matrices, bool mutationModelIsNone,
-                                           std::vector<std::string>& notes) {
+                                           std::vector<std::string>& notes, TableValues values) {
     const Family& family = prepared.families[familyIndex];
     const Marker& marker = prepared.markers[markerIndex];
     const int n = marker.alleleCount();
@@ -67,7 +67,7 @@ std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int fam
     // Without mutation nothing typed means LR = 1 exactly: skip the work.
     if (!anyTyped && mutationModelIsNone) {
         for (auto& table : tables) {
-            table.log10Lr.assign(genotypeCount(n), 0.0);
+            (values == TableValues::kLog10 ? table.log10Lr : table.ratio).assign(genotypeCount(n), values == TableValues::kLog10 ? 0.0 : 1.0);
             table.mendelianPossible.assign(genotypeCount(n), 1);
         }
         return tables;
@@ -114,7 +114,8 @@ std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int fam
 
         MarkerTable& table = tables[k];
         table.relativeTyped = anyTyped;
-        table.log10Lr.resize(joint.size());
+        auto& stored = values == TableValues::kLog10 ? table.log10Lr : table.ratio;
+        stored.resize(joint.size());
         table.mendelianPossible.resize(joint.size());
         for (int b = 0; b < n; ++b) {
             for (int a = 0; a <= b; ++a) {
@@ -122,7 +123,7 @@ std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int fam
                 const double prior = a == b ? marker.frequencies[a] * marker.frequencies[a]
                                             : 2.0 * marker.frequencies[a] * marker.frequencies[b];
                 const double lr = joint[g] / likelihood / prior;
-                table.log10Lr[g] = lr > 0.0 ? std::log10(lr) : -std::numeric_limits<double>::infinity();
+                stored[g] = values == TableValues::kLog10 ? log10OfRatio(lr) : lr;
                 table.mendelianPossible[g] = (mutationModelIsNone ? joint[g] : possible[g]) > 0.0 ? 1 : 0;
             }
         }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -28,8 +30,20 @@ std::vector<MarkerMatrices> buildMarkerMatrices(const std::vector<Marker>& marke
 /// genotype probabilities that differ from Hardy-Weinberg, so LR != 1 there (the pedsuite
 /// computes it the same way). Such a marker is not counted in `loci`, being no comparison
 /// with a relative.
+/// How a table holds its values. The exact all-pairs path sums logs and wants them ready; the
+/// screening path quantises straight from ratios and takes the log of the few entries that
+/// reported pairs use (table building would otherwise spend much of its time in log10).
+enum class TableValues { kLog10, kRatio };
+
+/// The one function from a table's ratio to its log10 value, so that both representations
+/// give bit-identical sums.
+inline double log10OfRatio(double ratio) noexcept {
+    return ratio > 0.0 ? std::log10(ratio) : -std::numeric_limits<double>::infinity();
+}
+
 struct MarkerTable {
-    std::vector<double> log10Lr;                  // indexed by genotypeIndex(a, b); -inf = exclusion
+    std::vector<double> log10Lr;                  // kLog10: indexed by genotypeIndex(a, b); -inf = exclusion
+    std::vector<double> ratio;                    // kRatio: the LR itself; 0 = exclusion
     std::vector<std::uint8_t> mendelianPossible;  // 0 where the genotype needs a mutation
     bool relativeTyped = false;                   // some member of the family is typed here
 };
@@ -48,6 +62,6 @@ struct MissingPersonTables {
 /// (P(references) = 0), naming family and marker.
 std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int family, int marker,
                                            const MarkerMatrices& matrices, bool mutationModelIsNone,
-                                           std::vector<std::string>& notes);
+                                           std::vector<std::string>& notes, TableValues values = TableValues::kLog10);
 
 }  // namespace kinmatch::engine

@@ -55,14 +55,18 @@ void parallelForFirstError(std::size_t count, Body&& body) {
 /// The exact score of one pair: the sum, in marker order, of the table entries of the
 /// remains' typed markers. Both the exact matcher and the screening recomputation call this,
 /// so a reported LR is bit-identical whichever path found it.
-inline Candidate scorePair(const Sample& remains, int remainsIndex, const MissingPersonTables& tables) {
+template <TableValues kValues = TableValues::kLog10>
+Candidate scorePair(const Sample& remains, int remainsIndex, const MissingPersonTables& tables) {
     Candidate c{remainsIndex, tables.family, tables.person, 0.0, 0, 0, 0};
     for (std::size_t m = 0; m < tables.markers.size(); ++m) {
         const Genotype g = remains.genotypes[m];
         if (!g.typed()) continue;
         const MarkerTable& table = tables.markers[m];
         const std::size_t index = genotypeIndex(g.allele1, g.allele2);
-        c.log10Lr += table.log10Lr[index];
+        if constexpr (kValues == TableValues::kLog10)
+            c.log10Lr += table.log10Lr[index];
+        else
+            c.log10Lr += log10OfRatio(table.ratio[index]);
         if (!table.relativeTyped) continue;
         ++c.loci;
         c.inconsistentLoci += table.mendelianPossible[index] ? 0 : 1;

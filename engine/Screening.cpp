@@ -124,7 +124,7 @@ void Screener::buildBatch(Batch& batch) const {
                 batch.tables.push_back(MissingPersonTables{static_cast<int>(f), person, std::vector<MarkerTable>(markerCount)});
             for (std::size_t m = 0; m < markerCount; ++m) {
                 auto built = buildMarkerTables(prepared_, static_cast<int>(f), static_cast<int>(m), matrices_[m],
-                                               model_.isNone(), batch.notes);
+                                               model_.isNone(), batch.notes, TableValues::kRatio);
                 for (std::size_t k = 0; k < built.size(); ++k) batch.tables[first + k].markers[m] = std::move(built[k]);
             }
         }
@@ -140,10 +140,10 @@ void Screener::buildBatch(Batch& batch) const {
                 }
                 const MissingPersonTables& tables = batch.tables[index];
                 for (std::size_t m = 0; m < markerCount; ++m) {
-                    const auto& values = tables.markers[m].log10Lr;
+                    const auto& values = tables.markers[m].ratio;
                     const std::size_t start = layout_.markerRowStart[m];
                     for (std::size_t g = 0; g < values.size(); ++g)
-                        rows[(start + g) * width_ + lane] = quantiseLog10(values[g], scale_);
+                        rows[(start + g) * width_ + lane] = quantiseRatio(values[g], scale_);
                 }
                 rows[static_cast<std::size_t>(layout_.zeroRow) * width_ + lane] = 0;
             }
@@ -197,7 +197,7 @@ void Screener::scoreBlock(const Batch& batch, std::size_t block, std::vector<Top
                 const std::size_t index = firstTable + hits[h].lane;
                 if (index >= batch.tables.size()) continue;
                 const std::size_t r = chunk + hits[h].remains;
-                const Candidate c = detail::scorePair(prepared_.remains[r], static_cast<int>(r), batch.tables[index]);
+                const Candidate c = detail::scorePair<TableValues::kRatio>(prepared_.remains[r], static_cast<int>(r), batch.tables[index]);
                 ++exact;
                 TopList& remainsList = byRemains_[r];
                 if (hits[h].score >= remainsList.cut) offer(remainsList, c, keep, typedMarkers_[r], true);

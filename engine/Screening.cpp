@@ -54,7 +54,6 @@ struct Batch {
 struct TopList {
     std::vector<Candidate> kept;
     std::int16_t cut = kAcceptAll;
-    std::size_t pruneAt = 0;
 };
 
 class Screener {
@@ -156,17 +155,17 @@ void Screener::buildBatch(Batch& batch) const {
 
 void Screener::offer(TopList& list, const Candidate& c, std::size_t keep, int typedMarkers, bool forRemains) const {
     list.kept.push_back(c);
-    if (list.pruneAt == 0) list.pruneAt = 2 * keep;
-    if (list.kept.size() < list.pruneAt) return;
+    if (list.kept.size() < 2 * keep) return;
     auto better = [&](const Candidate& a, const Candidate& b) {
         return forRemains ? detail::betterForRemains(prepared_, a, b) : detail::betterForMissingPerson(prepared_, a, b);
     };
     std::nth_element(list.kept.begin(), list.kept.begin() + static_cast<std::ptrdiff_t>(keep - 1), list.kept.end(), better);
+    // The order is total (names break ties), so whatever follows the keep-th best can never
+    // come back: keeping exactly `keep` bounds the list even when thousands of pairs tie.
+    list.kept.resize(keep);
     const double kthBest = list.kept[keep - 1].log10Lr;
-    // Everything strictly worse than the keep-th best can never come back into the list.
-    std::erase_if(list.kept, [&](const Candidate& x) { return x.log10Lr < kthBest; });
+    // The cut admits every pair that could still tie the keep-th best (its name may be better).
     list.cut = std::max(list.cut, screeningCut(kthBest, typedMarkers, scale_));
-    list.pruneAt = std::max(2 * keep, 2 * list.kept.size());
 }
 
 void Screener::scoreBlock(const Batch& batch, std::size_t block, std::vector<TopList>& byMissing) {

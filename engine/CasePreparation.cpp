@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
 
 #include "engine/Allele.hpp"
@@ -73,22 +77,129 @@ std::unordered_map<std::string, std::size_t> markerIndex(const std::vector<Marke
     return index;
 }
 
-void collectRareAlleles(const ProfileSet& profiles, std::vector<MarkerBuild>& markers,
-                        const std::unordered_map<std::string, std::size_t>& index, const std::string& frequencySource,
-                        Warnings& warnings) {
+// A hash map from pooled text addresses to `Value`, open-addressed in one array. The memo
+// below is consulted three times per marker call, millions of times; std::unordered_map
+// would cost a node, and so a cache miss, per entry. References to values stay valid until
+// the next insert.
+template <typename Value>
+class PointerMap {
+  public:
+    Value* find(const std::string* key) {
+        if (slots_.empty()) return nullptr;
+        for (std::size_t i = slot(key);; i = (i + 1) & (slots_.size() - 1)) {
+            if (slots_[i].first == key) return &slots_[i].second;
+            if (slots_[i].first == nullptr) return nullptr;
+        }
+    }
+
+    // `key` must not be present yet.
+    Value& insert(const std::string* key, Value value) {
+        if (2 * (size_ + 1) > slots_.size()) grow();
+        std::size_t i = slot(key);
+        while (slots_[i].first != nullptr) i = (i + 1) & (slots_.size() - 1);
+        slots_[i] = {key, std::move(value)};
+        ++size_;
+        return slots_[i].second;
+    }
+
+  private:
+    std::size_t slot(const std::string* key) const noexcept {
+        // Fibonacci hashing: the high bits of the product mix every bit of the address.
+        return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(key) * 0x9E3779B97F4A7C15ULL) >> shift_);
+    }
+    void grow() {
+        std::vector<std::pair<const std::string*, Value>> old(slots_.empty() ? 16 : 2 * slots_.size());
+        old.swap(slots_);
+        shift_ = 64 - static_cast<unsigned>(std::countr_zero(slots_.size()));
+        size_ = 0;
+        for (auto& [key, value] : old)
+            if (key != nullptr) insert(key, std::move(value));
+    }
+
+    std::vector<std::pair<const std::string*, Value>> slots_;
+    std::size_t size_ = 0;
+    unsigned shift_ = 64;
+};
+
+// Resolves the interned marker spellings and allele labels of profiles. A reference file
+// repeats a few hundred distinct texts millions of times, so each is resolved once (key,
+// canonical label) and then found by its pooled address.
+class SpellingMemo {
+  public:
+    explicit SpellingMemo(const std::unordered_map<std::string, std::size_t>& index, std::size_t markerCount)
+        : index_(index), labels_(markerCount) {}
+
+    // The marker's index in the case, or -1 when the frequency table does not have it.
+    int marker(const InternedString& spelling) {
+        if (const int* known = markers_.find(spelling.get())) return *known;
+        const auto found = index_.find(markerKey(spelling.view()));
+        return markers_.insert(spelling.get(), found == index_.end() ? -1 : static_cast<int>(found->second));
+    }
+
+    // The canonical spelling of `label` at marker `m` (`09` -> `9`), computed once per label.
+    const std::string& canonical(int m, const InternedString& label) {
+        Label& entry = find(m, label);
+        return entry.canonical;
+    }
+
+    // Whether `label` at marker `m` is in the frequency table (`inTable` computes it once).
+    template <typename InTable>
+    bool known(int m, const InternedString& label, InTable inTable) {
+        Label& entry = find(m, label);
+        if (entry.known < 0) entry.known = inTable(entry.canonical) ? 1 : 0;
+        return entry.known == 1;
+    }
+
+    // The allele index of `label` at marker `m` of the finished markers.
+    std::int16_t allele(int m, const InternedString& label,
+                        const std::vector<std::unordered_map<std::string, int>>& alleleIndex) {
+        Label& entry = find(m, label);
+        if (entry.index < 0)
+            entry.index = static_cast<std::int16_t>(alleleIndex[static_cast<std::size_t>(m)].at(entry.canonical));
+        return entry.index;
+    }
+
+  private:
+    struct Label {
+        std::string canonical;
+        int known = -1;           // -1 not yet looked up, else 0/1
+        std::int16_t index = -1;  // in the finished marker; -1 not yet looked up
+    };
+
+    Label& find(int m, const InternedString& label) {
+        auto& labels = labels_[static_cast<std::size_t>(m)];
+        if (Label* known = labels.find(label.get())) return *known;
+        return labels.insert(label.get(), Label{.canonical = canonicalAllele(label.view())});
+    }
+
+    const std::unordered_map<std::string, std::size_t>& index_;
+    PointerMap<int> markers_;
+    std::vector<PointerMap<Label>> labels_;
+};
+
+// The rare-allele warning names the first five carriers in sorted order and says whether
+// there are more, so six names per allele are all that need keeping.
+constexpr std::size_t kRareCarriersKept = 6;
+
+void collectRareAlleles(const ProfileSet& profiles, std::vector<MarkerBuild>& markers, SpellingMemo& memo,
+                        const std::string& frequencySource, Warnings& warnings) {
     std::set<std::string> unknownMarkers;
     for (const auto& profile : profiles.profiles) {
         for (const auto& call : profile.markers) {
-            const auto it = index.find(markerKey(call.marker));
-            if (it == index.end()) {
-                unknownMarkers.insert(call.marker);
+            const int m = memo.marker(call.marker);
+            if (m < 0) {
+                unknownMarkers.insert(call.marker.str());
                 continue;
             }
-            MarkerBuild& m = markers[it->second];
+            MarkerBuild& build = markers[static_cast<std::size_t>(m)];
+            const auto inTable = [&](const std::string& label) {
+                return std::find(build.labels.begin(), build.labels.end(), label) != build.labels.end();
+            };
             for (const auto& allele : call.alleles) {
-                const std::string label = canonicalAllele(allele);
-                if (std::find(m.labels.begin(), m.labels.end(), label) == m.labels.end())
-                    m.rare[label].insert(profile.sampleName);
+                if (memo.known(m, allele, inTable)) continue;
+                auto& carriers = build.rare[memo.canonical(m, allele)];
+                carriers.insert(profile.sampleName);
+                if (carriers.size() > kRareCarriersKept) carriers.erase(std::prev(carriers.end()));
             }
         }
     }
@@ -127,8 +238,7 @@ Marker finishMarker(MarkerBuild&& build, double rareFrequency, Warnings& warning
     return marker;
 }
 
-std::vector<Sample> resolveSamples(const ProfileSet& profiles, const std::vector<Marker>& markers,
-                                   const std::unordered_map<std::string, std::size_t>& index) {
+std::vector<Sample> resolveSamples(const ProfileSet& profiles, const std::vector<Marker>& markers, SpellingMemo& memo) {
     std::vector<std::unordered_map<std::string, int>> alleleIndex(markers.size());
     for (std::size_t m = 0; m < markers.size(); ++m)
         for (int a = 0; a < markers[m].alleleCount(); ++a) alleleIndex[m].emplace(markers[m].alleles[a], a);
@@ -138,17 +248,12 @@ std::vector<Sample> resolveSamples(const ProfileSet& profiles, const std::vector
     for (const auto& profile : profiles.profiles) {
         Sample sample{profile.sampleName, std::vector<Genotype>(markers.size())};
         for (const auto& call : profile.markers) {
-            const auto it = index.find(markerKey(call.marker));
-            if (it == index.end() || call.alleles.empty()) continue;
-            if (call.alleles.size() > 2)
-                throw InputError(call.pos.file, call.pos.line,
-                                 "sample " + profile.sampleName + " has " + std::to_string(call.alleles.size()) +
-                                     " alleles at " + call.marker + " (expected at most 2 for a single-source profile)");
-            const auto& lookup = alleleIndex[it->second];
-            int a = lookup.at(canonicalAllele(call.alleles.front()));
-            int b = lookup.at(canonicalAllele(call.alleles.back()));  // one allele = homozygote
+            const int m = memo.marker(call.marker);
+            if (m < 0 || call.alleles.empty()) continue;
+            std::int16_t a = memo.allele(m, call.alleles.front(), alleleIndex);
+            std::int16_t b = memo.allele(m, call.alleles.back(), alleleIndex);  // one allele = homozygote
             if (a > b) std::swap(a, b);
-            sample.genotypes[it->second] = Genotype{static_cast<std::int16_t>(a), static_cast<std::int16_t>(b)};
+            sample.genotypes[static_cast<std::size_t>(m)] = Genotype{a, b};
         }
         samples.push_back(std::move(sample));
     }
@@ -157,26 +262,40 @@ std::vector<Sample> resolveSamples(const ProfileSet& profiles, const std::vector
 
 std::vector<Family> resolveFamilies(const PedigreeSet& pedigrees, const std::vector<Sample>& references,
                                     const std::string& referenceSource) {
-    std::unordered_map<std::string, int> referenceIndex;
-    for (std::size_t i = 0; i < references.size(); ++i) referenceIndex.emplace(references[i].name, static_cast<int>(i));
+    // Only the samples the pedigrees name are indexed (views into the records): a run against
+    // a few families then does not pay for hashing every reference of a national database.
+    std::unordered_map<std::string_view, int> referenceIndex;
+    for (const auto& record : pedigrees.families)
+        for (const auto& p : record.persons)
+            if (p.sample != "." && !p.sample.empty()) referenceIndex.emplace(p.sample, -1);
+    for (std::size_t i = 0; i < references.size() && !referenceIndex.empty(); ++i) {
+        const auto it = referenceIndex.find(references[i].name);
+        if (it != referenceIndex.end() && it->second < 0) it->second = static_cast<int>(i);  // the first of a name
+    }
 
     std::vector<Family> families;
     for (const auto& unsortedRecord : pedigrees.families) {
         // Members in id order, not file order: the elimination order and the order of
         // floating-point products follow member order, and results must not depend on
-        // how a lab happened to sort its pedigree rows.
-        FamilyRecord record = unsortedRecord;
-        std::stable_sort(record.persons.begin(), record.persons.end(),
-                         [](const PersonRecord& a, const PersonRecord& b) { return a.id < b.id; });
+        // how a lab happened to sort its pedigree rows. (Sorted as pointers: copying the
+        // records of half a million persons would cost more than the rest of this step.)
+        std::vector<const PersonRecord*> persons;
+        persons.reserve(unsortedRecord.persons.size());
+        for (const PersonRecord& p : unsortedRecord.persons) persons.push_back(&p);
+        std::stable_sort(persons.begin(), persons.end(),
+                         [](const PersonRecord* a, const PersonRecord* b) { return a->id < b->id; });
+        const FamilyRecord& record = unsortedRecord;
         Family family{record.name, {}, {}};
-        std::unordered_map<std::string, int> personIndex;
-        for (const auto& p : record.persons) {
+        family.persons.reserve(persons.size());
+        std::unordered_map<std::string_view, int> personIndex;
+        for (const PersonRecord* pp : persons) {
+            const PersonRecord& p = *pp;
             if (!personIndex.emplace(p.id, static_cast<int>(family.persons.size())).second)
                 throw InputError(p.pos.file, p.pos.line, "person " + p.id + " appears twice in family " + record.name);
             family.persons.push_back(Person{p.id, -1, -1, p.sex, -1, p.missing});
         }
-        for (std::size_t i = 0; i < record.persons.size(); ++i) {
-            const auto& p = record.persons[i];
+        for (std::size_t i = 0; i < persons.size(); ++i) {
+            const PersonRecord& p = *persons[i];
             Person& person = family.persons[i];
             auto parent = [&](const std::string& id, const char* role) {
                 if (id == "0") return -1;
@@ -192,7 +311,7 @@ std::vector<Family> resolveFamilies(const PedigreeSet& pedigrees, const std::vec
                 throw InputError(p.pos.file, p.pos.line, "person " + p.id + " has one parent (expected both or none)");
             if (p.sample != "." && !p.sample.empty()) {
                 const auto it = referenceIndex.find(p.sample);
-                if (it == referenceIndex.end())
+                if (it == referenceIndex.end() || it->second < 0)
                     throw InputError(p.pos.file, p.pos.line,
                                      "sample \"" + p.sample + "\" of person " + p.id + " is not in the references " + referenceSource);
                 person.reference = it->second;
@@ -214,16 +333,17 @@ PreparedCase prepareCase(const FrequencyTable& frequencies, const ProfileSet& re
                          const ProfileSet& remains, const PrepareOptions& options, Warnings& warnings) {
     std::vector<MarkerBuild> builds = readMarkers(frequencies, warnings);
     const auto index = markerIndex(builds);
-    collectRareAlleles(references, builds, index, frequencies.source, warnings);
-    collectRareAlleles(remains, builds, index, frequencies.source, warnings);
+    SpellingMemo memo(index, builds.size());
+    collectRareAlleles(references, builds, memo, frequencies.source, warnings);
+    collectRareAlleles(remains, builds, memo, frequencies.source, warnings);
 
     PreparedCase prepared;
     for (auto& build : builds) prepared.markers.push_back(finishMarker(std::move(build), options.effectiveRareAlleleFrequency(), warnings));
     for (const auto& marker : prepared.markers)
         if (marker.alleleCount() > 32767)
             throw InputError(frequencies.source, 0, "marker " + marker.name + " has more alleles than kinmatch supports");
-    prepared.references = resolveSamples(references, prepared.markers, index);
-    prepared.remains = resolveSamples(remains, prepared.markers, index);
+    prepared.references = resolveSamples(references, prepared.markers, memo);
+    prepared.remains = resolveSamples(remains, prepared.markers, memo);
     prepared.families = resolveFamilies(pedigrees, prepared.references, references.source);
     return prepared;
 }

@@ -401,12 +401,30 @@ void Simulation::checkRange(std::size_t first, std::size_t count, std::size_t si
 
 namespace {
 
-// A typed marker call in table spelling, alleles in the marker's sorted order.
-MarkerCall markerCall(const Marker& marker, std::int16_t a, std::int16_t b) {
-    if (a > b) std::swap(a, b);
-    return MarkerCall{
-        marker.name, {marker.alleles[static_cast<std::size_t>(a)], marker.alleles[static_cast<std::size_t>(b)]}, {}};
-}
+// The markers' names and allele labels interned once per slice, so that making millions
+// of marker calls copies pointers instead of looking texts up in the shared pool.
+class CallMaker {
+  public:
+    explicit CallMaker(const std::vector<Marker>& markers) {
+        names_.reserve(markers.size());
+        labels_.reserve(markers.size());
+        for (const Marker& marker : markers) {
+            names_.emplace_back(marker.name);
+            labels_.emplace_back(marker.alleles.begin(), marker.alleles.end());
+        }
+    }
+
+    // A typed marker call in table spelling, alleles in the marker's sorted order.
+    MarkerCall operator()(std::size_t m, std::int16_t a, std::int16_t b) const {
+        if (a > b) std::swap(a, b);
+        const auto& labels = labels_[m];
+        return MarkerCall{names_[m], {labels[static_cast<std::size_t>(a)], labels[static_cast<std::size_t>(b)]}, {}};
+    }
+
+  private:
+    std::vector<InternedString> names_;
+    std::vector<std::vector<InternedString>> labels_;
+};
 
 }  // namespace
 
@@ -437,6 +455,7 @@ ProfileSet Simulation::references(std::size_t first, std::size_t count) const {
     checkRange(first, count, familyCount(), "families");
     ProfileSet set{"simulation", {}};
     const std::size_t markerCount = markers_.size();
+    const CallMaker markerCall(markers_);
     for (std::size_t f = first; f < first + count; ++f) {
         std::size_t shape = 0;
         const std::vector<std::int16_t> genotypes = familyGenotypes(f, shape);
@@ -447,7 +466,7 @@ ProfileSet Simulation::references(std::size_t first, std::size_t count) const {
             profile.markers.reserve(markerCount);
             const std::int16_t* own = &genotypes[p * markerCount * 2];
             for (std::size_t m = 0; m < markerCount; ++m)
-                profile.markers.push_back(markerCall(markers_[m], own[2 * m], own[2 * m + 1]));
+                profile.markers.push_back(markerCall(m, own[2 * m], own[2 * m + 1]));
             set.profiles.push_back(std::move(profile));
         }
     }
@@ -460,6 +479,7 @@ SimulatedRemains Simulation::remains(std::size_t first, std::size_t count) const
     out.profiles.profiles.reserve(count);
     out.truth.reserve(count);
     const std::size_t markerCount = markers_.size();
+    const CallMaker markerCall(markers_);
     std::vector<std::int16_t> own(markerCount * 2);
     std::vector<bool> kept(markerCount);
     for (std::size_t r = first; r < first + count; ++r) {
@@ -488,7 +508,7 @@ SimulatedRemains Simulation::remains(std::size_t first, std::size_t count) const
 
         Profile profile{truth.remains, {}, {}, {}};
         for (std::size_t m = 0; m < markerCount; ++m)
-            if (kept[m]) profile.markers.push_back(markerCall(markers_[m], own[2 * m], own[2 * m + 1]));
+            if (kept[m]) profile.markers.push_back(markerCall(m, own[2 * m], own[2 * m + 1]));
         out.profiles.profiles.push_back(std::move(profile));
         out.truth.push_back(std::move(truth));
     }

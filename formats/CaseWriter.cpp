@@ -120,22 +120,19 @@ void appendPedigreeRows(std::string& out, const PedigreeSet& pedigrees) {
 }
 
 void appendProfileRows(std::string& out, const ProfileSet& profiles) {
-    auto row = [&](const std::string& sample, std::string_view marker, const std::vector<std::string>& alleles) {
+    auto row = [&](const std::string& sample, std::string_view marker, const AlleleLabels& alleles) {
         if (alleles.empty()) return;
-        if (alleles.size() > 2)
-            throw Error("cannot write sample " + sample + " at " + std::string(marker) + ": " +
-                        std::to_string(alleles.size()) + " alleles (expected at most 2)");
         appendField(out, sample, ',', "sample name");
         out += ',';
         appendField(out, marker, ',', "marker name");
         out += ',';
-        appendField(out, alleles.front(), ',', "allele");
+        appendField(out, alleles.front().view(), ',', "allele");
         out += ',';
-        appendField(out, alleles.back(), ',', "allele");
+        appendField(out, alleles.back().view(), ',', "allele");
         out += '\n';
     };
     for (const Profile& profile : profiles.profiles) {
-        for (const MarkerCall& call : profile.markers) row(profile.sampleName, call.marker, call.alleles);
+        for (const MarkerCall& call : profile.markers) row(profile.sampleName, call.marker.view(), call.alleles);
         row(profile.sampleName, "AMEL", profile.amelogenin);
     }
 }

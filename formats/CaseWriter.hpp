@@ -40,8 +40,7 @@ void appendPedigreeRows(std::string& out, const PedigreeSet& pedigrees);
 
 /// Appends one LRmix row (§2) `SampleName,Marker,Allele1,Allele2` per typed marker of every
 /// profile, without the header; a homozygote given once is written `17,17`, amelogenin as a
-/// marker `AMEL`. Throws: Error when a field holds a comma or line break, or a marker call has
-/// more than two alleles. Thread safety: reentrant.
+/// marker `AMEL`. Throws: Error when a field holds a comma or line break. Thread safety: reentrant.
 void appendProfileRows(std::string& out, const ProfileSet& profiles);
 
 /// Appends the answer-key rows `remains<TAB>family<TAB>missing`, without the header.

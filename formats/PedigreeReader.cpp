@@ -25,7 +25,7 @@ std::string expectedHeader() {
     return text;
 }
 
-Sex decodeSex(const std::string& value, const std::string& id, const SourcePos& pos) {
+Sex decodeSex(std::string_view value, const std::string& id, const SourcePos& pos) {
     if (value == "0") return Sex::kUnknown;
     if (value == "1") return Sex::kMale;
     if (value == "2") return Sex::kFemale;
@@ -34,7 +34,7 @@ Sex decodeSex(const std::string& value, const std::string& id, const SourcePos& 
         "sex " + quoted(value) + " of person " + id + " is not valid (expected 1 male, 2 female or 0 unknown)");
 }
 
-bool decodeMissing(const std::string& value, const std::string& id, const SourcePos& pos) {
+bool decodeMissing(std::string_view value, const std::string& id, const SourcePos& pos) {
     if (value == "0") return false;
     if (value == "1") return true;
     throw InputError(
@@ -42,20 +42,22 @@ bool decodeMissing(const std::string& value, const std::string& id, const Source
         "missing " + quoted(value) + " of person " + id + " is not valid (expected 1 for a missing person, else 0)");
 }
 
-PersonRecord decodeRow(const std::vector<std::string>& fields, const SourcePos& pos) {
+PersonRecord decodeRow(const std::vector<std::string_view>& fields, const SourcePos& pos) {
     for (std::size_t col = 0; col < kColumns.size(); ++col) {
         if (fields[col].empty())
             throw InputError(pos.file, pos.line,
                              "field " + std::string(kColumns[col]) + " is empty (expected a value in column " +
                                  std::to_string(col + 1) + "; write 0 for no parent and . for no sample)");
     }
-    const std::string& id = fields[1];
-    return PersonRecord{.id = id,
-                        .father = fields[2],
-                        .mother = fields[3],
-                        .sex = decodeSex(fields[4], id, pos),
-                        .sample = fields[5],
-                        .missing = decodeMissing(fields[6], id, pos),
+    std::string id(fields[1]);
+    const Sex sex = decodeSex(fields[4], id, pos);
+    const bool missing = decodeMissing(fields[6], id, pos);
+    return PersonRecord{.id = std::move(id),
+                        .father = std::string(fields[2]),
+                        .mother = std::string(fields[3]),
+                        .sex = sex,
+                        .sample = std::string(fields[5]),
+                        .missing = missing,
                         .pos = pos};
 }
 
@@ -106,7 +108,7 @@ void addPlaceholders(FamilyRecord& family, Warnings& warnings) {
                                      .missing = false,
                                      .pos = person.pos};
             (hasFather ? person.mother : person.father) = placeholder.id;
-            warnings.add(person.pos.file + ":" + std::to_string(person.pos.line) + ": person " + person.id + " has a " +
+            warnings.add(person.pos.file.str() + ":" + std::to_string(person.pos.line) + ": person " + person.id + " has a " +
                          (hasFather ? "father" : "mother") + " but no " + std::string(role) + "; added founder " +
                          placeholder.id);
             persons.push_back(std::move(placeholder));
@@ -186,6 +188,32 @@ void validateFamily(FamilyRecord& family, std::size_t firstLine, const std::stri
             "family " + family.name + " has no missing person (expected missing = 1 for at least one person)");
 }
 
+// The ids read so far of each family, to name both rows of a duplicate. Families hold a few
+// to a few dozen persons, so scanning the family's rows beats a hash map per family; only a
+// family that grows large gets an index.
+class FamilyIds {
+  public:
+    // The line of an earlier person of `family` (index `f`) with this id, or 0.
+    std::size_t earlierLine(std::size_t f, const FamilyRecord& family, const std::string& id) {
+        constexpr std::size_t kScanLimit = 32;
+        if (family.persons.size() < kScanLimit) {
+            for (const PersonRecord& p : family.persons)
+                if (p.id == id) return p.pos.line;
+            return 0;
+        }
+        // Ids within a family are unique (a repeat is an error), so the index holds exactly
+        // the first `size()` persons and only the newer ones need adding.
+        TextMap<std::size_t>& index = large_[f];
+        for (std::size_t i = index.size(); i < family.persons.size(); ++i)
+            index.emplace(family.persons[i].id, family.persons[i].pos.line);
+        const auto it = index.find(id);
+        return it == index.end() ? 0 : it->second;
+    }
+
+  private:
+    std::unordered_map<std::size_t, TextMap<std::size_t>> large_;
+};
+
 }  // namespace
 
 PedigreeSet readPedigrees(std::istream& in, const std::string& fileName, Warnings& warnings) {
@@ -204,41 +232,54 @@ PedigreeSet readPedigrees(std::istream& in, const std::string& fileName, Warning
                              expectedHeader() + ", tab-separated)");
 
     PedigreeSet set{.source = fileName, .families = {}};
-    std::unordered_map<std::string, std::size_t> familyIndex;
+    TextMap<std::size_t> familyIndex;
     std::vector<std::size_t> familyFirstLine;
-    // (family, id) and sample -> line of first use, so duplicates can name both rows.
-    std::unordered_map<std::string, std::unordered_map<std::string, std::size_t>> idLines;
-    std::unordered_map<std::string, std::pair<std::string, std::size_t>> sampleUse;
+    FamilyIds ids;
+    // sample -> (family, person) of its first use, so that a duplicate can name both rows.
+    TextMap<std::pair<std::size_t, std::size_t>> sampleUse;
+    FieldSplitter splitter;
     while (lines.next()) {
         if (lines.blank()) continue;
-        const std::vector<std::string> fields = splitFields(lines.line(), '\t');
+        const std::vector<std::string_view>& fields = splitter.split(lines.line(), '\t');
         if (fields.size() != kColumns.size())
             throw InputError(fileName, lines.lineNumber(),
                              "row has " + std::to_string(fields.size()) + " tab-separated fields (expected " +
                                  std::to_string(kColumns.size()) + ": " + expectedHeader() + ")");
-        const std::string& familyName = fields[0];
+        const std::string_view familyName = fields[0];
         PersonRecord person = decodeRow(fields, lines.pos());
 
-        const auto [idIt, newId] = idLines[familyName].emplace(person.id, lines.lineNumber());
-        if (!newId)
-            throw InputError(fileName, lines.lineNumber(),
-                             "id " + person.id + " appears twice in family " + familyName + " (first at line " +
-                                 std::to_string(idIt->second) + "; expected unique ids within a family)");
+        // Rows of one family are usually adjacent: try the last family before the index.
+        std::size_t f = set.families.size();
+        if (!set.families.empty() && set.families.back().name == familyName) {
+            f = set.families.size() - 1;
+        } else if (const auto it = familyIndex.find(familyName); it != familyIndex.end()) {
+            f = it->second;
+        }
+        if (f < set.families.size()) {
+            if (const std::size_t first = ids.earlierLine(f, set.families[f], person.id))
+                throw InputError(fileName, lines.lineNumber(),
+                                 "id " + person.id + " appears twice in family " + std::string(familyName) +
+                                     " (first at line " + std::to_string(first) +
+                                     "; expected unique ids within a family)");
+        }
         if (person.sample != kUntyped) {
-            const auto [useIt, newSample] = sampleUse.emplace(person.sample, std::pair{person.id, lines.lineNumber()});
-            if (!newSample)
+            const std::size_t index = f < set.families.size() ? set.families[f].persons.size() : 0;
+            const auto [useIt, newSample] = sampleUse.emplace(person.sample, std::pair{f, index});
+            if (!newSample) {
+                const PersonRecord& other = set.families[useIt->second.first].persons[useIt->second.second];
                 throw InputError(fileName, lines.lineNumber(),
                                  "sample " + person.sample + " of person " + person.id + " is already the sample of " +
-                                     useIt->second.first + " at line " + std::to_string(useIt->second.second) +
+                                     other.id + " at line " + std::to_string(other.pos.line) +
                                      " (expected each reference sample to belong to one person)");
+            }
         }
 
-        const auto [famIt, newFamily] = familyIndex.emplace(familyName, set.families.size());
-        if (newFamily) {
-            set.families.push_back(FamilyRecord{.name = familyName, .persons = {}});
+        if (f == set.families.size()) {
+            familyIndex.emplace(std::string(familyName), f);
+            set.families.push_back(FamilyRecord{.name = std::string(familyName), .persons = {}});
             familyFirstLine.push_back(lines.lineNumber());
         }
-        set.families[famIt->second].persons.push_back(std::move(person));
+        set.families[f].persons.push_back(std::move(person));
     }
     if (set.families.empty())
         throw InputError(fileName, 0, "no persons: the file has a header but no rows (expected one row per person)");

@@ -3,11 +3,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <functional>
 #include <cstddef>
 #include <map>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -90,9 +93,50 @@ Columns decodeHeader(const std::vector<std::string>& header, const SourcePos& po
     return columns;
 }
 
-std::string cell(const std::vector<std::string>& cells, std::size_t col) {
-    return col < cells.size() ? cells[col] : std::string();
+std::string_view cell(const std::vector<std::string_view>& cells, std::size_t col) {
+    return col < cells.size() ? cells[col] : std::string_view();
 }
+
+// A marker spelling of this file, resolved once: every row repeats one of a few dozen.
+struct MarkerSpelling {
+    InternedString name;     // as written
+    std::uint32_t key = 0;   // dense id of the marker key (case-insensitive; AMEL = Amelogenin)
+    bool amelogenin = false;
+};
+
+// Which (sample, marker) rows a file has given, to reject a second row for the same pair.
+// Samples rarely have more than a few dozen markers, so a 64-bit mask per sample does it; keys
+// beyond that go to a hash set. The line of the first row is looked up only for the error.
+class RowsSeen {
+  public:
+    // Returns false when the pair was seen before.
+    bool insert(std::size_t profile, std::uint32_t key) {
+        if (key < 64) {
+            if (profile >= masks_.size()) masks_.resize(profile + 1, 0);
+            const std::uint64_t bit = std::uint64_t{1} << key;
+            if ((masks_[profile] & bit) != 0) return false;
+            masks_[profile] |= bit;
+            return true;
+        }
+        return wide_.insert(pairKey(profile, key)).second;
+    }
+    // Rows that do not become a MarkerCall (untyped markers, amelogenin) keep their line here.
+    void noteUnstored(std::size_t profile, std::uint32_t key, std::size_t line) {
+        unstoredLines_.emplace(pairKey(profile, key), line);
+    }
+    std::size_t unstoredLine(std::size_t profile, std::uint32_t key) const {
+        const auto it = unstoredLines_.find(pairKey(profile, key));
+        return it == unstoredLines_.end() ? 0 : it->second;
+    }
+
+  private:
+    static std::uint64_t pairKey(std::size_t profile, std::uint32_t key) {
+        return (static_cast<std::uint64_t>(profile) << 32) | key;
+    }
+    std::vector<std::uint64_t> masks_;
+    std::unordered_set<std::uint64_t> wide_;
+    std::unordered_map<std::uint64_t, std::size_t> unstoredLines_;
+};
 
 }  // namespace
 
@@ -108,12 +152,39 @@ ProfileSet readProfiles(std::istream& in, const std::string& fileName) {
     const Columns columns = decodeHeader(header, lines.pos());
 
     ProfileSet set{.source = fileName, .profiles = {}};
-    std::unordered_map<std::string, std::size_t> profileIndex;
-    // (sample, marker key) -> line of its first row, to name both rows of a duplicate.
-    std::map<std::pair<std::string, std::string>, std::size_t> seen;
+    TextMap<std::size_t> profileIndex;
+    TextMap<MarkerSpelling> spellings;
+    TextMap<std::uint32_t> markerKeys;  // marker key -> dense id
+    TextMap<InternedString> labels;     // allele labels as written
+    RowsSeen seen;
+    FieldSplitter splitter;
+    std::vector<std::string_view> alleles;
+    const auto spellingOf = [&](std::string_view marker) -> const MarkerSpelling& {
+        if (const auto it = spellings.find(marker); it != spellings.end()) return it->second;
+        // `AMEL` and `Amelogenin` name the same row.
+        const bool amelogenin = engine::isAmelogenin(marker);
+        const std::string key = amelogenin ? std::string("AMELOGENIN") : engine::markerKey(marker);
+        const auto keyIt = markerKeys.emplace(key, static_cast<std::uint32_t>(markerKeys.size())).first;
+        return spellings
+            .emplace(std::string(marker), MarkerSpelling{.name = InternedString(marker),
+                                                         .key = keyIt->second,
+                                                         .amelogenin = amelogenin})
+            .first->second;
+    };
+    const auto labelOf = [&](std::string_view allele) {
+        if (const auto it = labels.find(allele); it != labels.end()) return it->second;
+        return labels.emplace(std::string(allele), InternedString(allele)).first->second;
+    };
+    // The line of the first row of `profile` at marker `key`, for a duplicate's error.
+    const auto firstLine = [&](std::size_t profile, std::uint32_t key) {
+        for (const MarkerCall& call : set.profiles[profile].markers)
+            if (spellingOf(call.marker.view()).key == key) return call.pos.line;
+        return seen.unstoredLine(profile, key);
+    };
+
     while (lines.next()) {
         if (lines.blank()) continue;
-        const std::vector<std::string> cells = splitFields(lines.line(), delimiter);
+        const std::vector<std::string_view>& cells = splitter.split(lines.line(), delimiter);
         const std::size_t line = lines.lineNumber();
         for (std::size_t col = columns.width; col < cells.size(); ++col) {
             if (!cells[col].empty())
@@ -122,48 +193,64 @@ ProfileSet readProfiles(std::istream& in, const std::string& fileName) {
                                      std::to_string(columns.width) + " (value " + quoted(cells[col]) + " in column " +
                                      std::to_string(col + 1) + "; expected at most one cell per header column)");
         }
-        const std::string sample = cell(cells, columns.sample);
-        const std::string marker = cell(cells, columns.marker);
+        const std::string_view sample = cell(cells, columns.sample);
+        const std::string_view marker = cell(cells, columns.marker);
         if (sample.empty())
             throw InputError(
                 fileName, line,
                 "row has no sample name (expected a SampleName in column " + std::to_string(columns.sample + 1) + ")");
         if (marker.empty())
             throw InputError(fileName, line,
-                             "row of sample " + sample + " has no marker name (expected a Marker in column " +
+                             "row of sample " + std::string(sample) + " has no marker name (expected a Marker in column " +
                                  std::to_string(columns.marker + 1) + ")");
 
-        // `AMEL` and `Amelogenin` name the same row.
-        const bool amelogenin = engine::isAmelogenin(marker);
-        const std::string rowMarker = amelogenin ? std::string("AMELOGENIN") : engine::markerKey(marker);
-        const auto [seenIt, firstTime] = seen.emplace(std::pair{sample, rowMarker}, line);
-        if (!firstTime)
+        // Rows of one sample are usually adjacent: try the last profile before the index.
+        std::size_t profile = set.profiles.size();
+        if (!set.profiles.empty() && set.profiles.back().sampleName == sample) {
+            profile = set.profiles.size() - 1;
+        } else if (const auto it = profileIndex.find(sample); it != profileIndex.end()) {
+            profile = it->second;
+        }
+        const MarkerSpelling& spelling = spellingOf(marker);
+        if (!seen.insert(profile, spelling.key))
             throw InputError(fileName, line,
-                             "sample " + sample + " has marker " + marker + " twice (first at line " +
-                                 std::to_string(seenIt->second) + "; expected one row per sample and marker)");
+                             "sample " + std::string(sample) + " has marker " + std::string(marker) +
+                                 " twice (first at line " + std::to_string(firstLine(profile, spelling.key)) +
+                                 "; expected one row per sample and marker)");
 
-        std::vector<std::string> alleles;
+        alleles.clear();
         for (std::size_t col : columns.alleles) {
-            std::string allele = cell(cells, col);
-            if (!allele.empty()) alleles.push_back(std::move(allele));
+            const std::string_view allele = cell(cells, col);
+            if (!allele.empty()) alleles.push_back(allele);
         }
         if (alleles.size() > kMaxAlleles) {
             std::string list;
-            for (const auto& a : alleles) list += (list.empty() ? "" : ",") + a;
+            for (const auto& a : alleles) (list += (list.empty() ? "" : ",")) += a;
             throw InputError(fileName, line,
-                             "sample " + sample + " has " + std::to_string(alleles.size()) + " alleles (" + list +
-                                 ") at marker " + marker +
+                             "sample " + std::string(sample) + " has " + std::to_string(alleles.size()) + " alleles (" +
+                                 list + ") at marker " + std::string(marker) +
                                  " (expected at most 2: a single-source profile, not a mixture)");
         }
+        AlleleLabels calls;
+        for (const std::string_view allele : alleles) calls.push_back(labelOf(allele));
 
-        auto [indexIt, isNew] = profileIndex.emplace(sample, set.profiles.size());
-        if (isNew)
-            set.profiles.push_back(Profile{.sampleName = sample, .markers = {}, .amelogenin = {}, .pos = lines.pos()});
-        Profile& profile = set.profiles[indexIt->second];
-        if (amelogenin) {
-            profile.amelogenin = std::move(alleles);
-        } else if (!alleles.empty()) {
-            profile.markers.push_back(MarkerCall{.marker = marker, .alleles = std::move(alleles), .pos = lines.pos()});
+        if (profile == set.profiles.size()) {
+            profileIndex.emplace(std::string(sample), profile);
+            // Profiles of one file mostly have the same markers: size the new one like the
+            // last, so that millions of rows do not leave half-empty vectors behind.
+            const std::size_t expected = set.profiles.empty() ? 0 : set.profiles.back().markers.size();
+            set.profiles.push_back(
+                Profile{.sampleName = std::string(sample), .markers = {}, .amelogenin = {}, .pos = lines.pos()});
+            set.profiles.back().markers.reserve(expected);
+        }
+        Profile& target = set.profiles[profile];
+        if (spelling.amelogenin) {
+            target.amelogenin = calls;
+            seen.noteUnstored(profile, spelling.key, line);
+        } else if (!calls.empty()) {
+            target.markers.push_back(MarkerCall{.marker = spelling.name, .alleles = calls, .pos = lines.pos()});
+        } else {
+            seen.noteUnstored(profile, spelling.key, line);
         }
     }
     if (set.profiles.empty())

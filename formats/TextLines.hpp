@@ -7,9 +7,11 @@
 
 #include <cstddef>
 #include <fstream>
+#include <functional>
 #include <istream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/CaseInput.hpp"
@@ -17,6 +19,8 @@
 namespace kinmatch::formats {
 
 /// Reads a text stream line by line and counts 1-based line numbers for error messages.
+/// The stream is read in large blocks and each line is a view into the block, so reading a
+/// file of millions of rows costs no allocation per line.
 /// Thread safety: one reader per stream; not shared between threads.
 class TextLines {
   public:
@@ -28,18 +32,51 @@ class TextLines {
     bool next();
 
     /// The current line without line end and trailing whitespace (and without a BOM on line 1).
+    /// Valid until the next call of `next()`.
     std::string_view line() const noexcept { return line_; }
     bool blank() const noexcept { return line_.empty(); }
     std::size_t lineNumber() const noexcept { return lineNumber_; }
-    const std::string& fileName() const noexcept { return fileName_; }
-    SourcePos pos() const { return SourcePos{fileName_, lineNumber_}; }
+    const std::string& fileName() const noexcept { return fileName_.str(); }
+    /// The current line's position; the file name is shared, not copied.
+    SourcePos pos() const noexcept { return SourcePos{fileName_, lineNumber_}; }
 
   private:
+    // Moves the unread rest to the front of the buffer and appends the next block.
+    void refill();
+
     std::istream& in_;
-    std::string fileName_;
-    std::string line_;
+    InternedString fileName_;
+    std::string buffer_;
+    std::size_t begin_ = 0;    // first unread byte of buffer_
+    std::size_t end_ = 0;      // end of the bytes read into buffer_
+    std::size_t scanned_ = 0;  // bytes after begin_ already known to hold no line end
+    bool atEnd_ = false;       // the stream has nothing more
+    std::string_view line_;
     std::size_t lineNumber_ = 0;
 };
+
+/// Splits lines into fields like `splitFields`, but as views, reusing its storage from line
+/// to line: the per-row path of the readers allocates nothing.
+/// Thread safety: one splitter per reader.
+class FieldSplitter {
+  public:
+    /// The fields of `line`, valid until the next call and while `line` is unchanged.
+    const std::vector<std::string_view>& split(std::string_view line, char delimiter);
+
+  private:
+    std::vector<std::string_view> fields_;
+    std::string unquoted_;  // quoted fields with `""` inside, rewritten
+};
+
+/// Hash for maps keyed by std::string that are looked up with string_views (no temporary string per lookup).
+struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+};
+
+/// A map from text to `Value` that finds string_view keys without allocating.
+template <typename Value>
+using TextMap = std::unordered_map<std::string, Value, TextHash, std::equal_to<>>;
 
 /// `s` without leading and trailing ASCII whitespace.
 std::string_view trim(std::string_view s) noexcept;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // BM_BuildTables: the LR tables of every (family, missing person, marker) of a synthetic case,
 // built by engine::buildAllTables (TBB inside). Reported as families per second.
-// BM_BuildTablesSerial: the same work on one thread through engine::buildMarkerTables, so the
-// cost per family does not depend on how busy the machine's other core is.
+// BM_BuildTablesSerial: the same work on one thread through engine::buildFamilyTables (as
+// buildAllTables and the screening path call it), so the cost per family does not depend on
+// how busy the machine's other core is. The `*_ratio` variants store the LR itself
+// (TableValues::kRatio, the screening path) instead of its log10.
 
 #include <benchmark/benchmark.h>
 
@@ -37,18 +39,18 @@ void BM_BuildTables(benchmark::State& state, engine::MutationModelKind kind) {
     state.counters["markers"] = static_cast<double>(prepared.markers.size());
 }
 
-void BM_BuildTablesSerial(benchmark::State& state, engine::MutationModelKind kind) {
+void BM_BuildTablesSerial(benchmark::State& state, engine::MutationModelKind kind,
+                          engine::TableValues values = engine::TableValues::kLog10) {
     const int families = static_cast<int>(state.range(0));
     const engine::PreparedCase prepared = makeSyntheticCase({.families = families});
     const engine::MutationModel model = modelOf(kind);
     const auto matrices = engine::buildMarkerMatrices(prepared.markers, model);
     for (auto _ : state) {
         std::vector<std::string> notes;
-        for (int f = 0; f < families; ++f)
-            for (int m = 0; m < static_cast<int>(prepared.markers.size()); ++m) {
-                auto tables = engine::buildMarkerTables(prepared, f, m, matrices[m], model.isNone(), notes);
-                benchmark::DoNotOptimize(tables.data());
-            }
+        for (int f = 0; f < families; ++f) {
+            auto tables = engine::buildFamilyTables(prepared, f, matrices, model.isNone(), notes, values);
+            benchmark::DoNotOptimize(tables.data());
+        }
         benchmark::ClobberMemory();
     }
     state.SetItemsProcessed(state.iterations() * families);  // items/s = families/s
@@ -62,6 +64,10 @@ BENCHMARK_CAPTURE(BM_BuildTablesSerial, none, engine::MutationModelKind::kNone)
     ->Arg(256)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_BuildTablesSerial, equal, engine::MutationModelKind::kEqual)
+    ->ArgName("families")
+    ->Arg(256)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BuildTablesSerial, equal_ratio, engine::MutationModelKind::kEqual, engine::TableValues::kRatio)
     ->ArgName("families")
     ->Arg(256)
     ->Unit(benchmark::kMillisecond);

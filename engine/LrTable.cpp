@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "engine/Errors.hpp"
 #include "engine/PedigreeLikelihood.hpp"
@@ -25,12 +26,14 @@ std::vector<MarkerMatrices> buildMarkerMatrices(const std::vector<Marker>& marke
 namespace {
 
 // Posterior over unordered genotypes from the ordered joint: P(a/b) = J(a,b) + J(b,a).
-std::vector<double> unorderedJoint(const std::vector<double>& joint, int n) {
-    std::vector<double> out(genotypeCount(n));
-    for (int b = 0; b < n; ++b)
-        for (int a = 0; a <= b; ++a)
-            out[genotypeIndex(a, b)] = a == b ? joint[a * n + a] : joint[a * n + b] + joint[b * n + a];
-    return out;
+void unorderedJoint(const std::vector<double>& joint, int n, std::vector<double>& out) {
+    out.resize(genotypeCount(n));
+    for (int b = 0; b < n; ++b) {
+        double* to = out.data() + genotypeIndex(0, b);
+        const double* rowB = joint.data() + static_cast<std::size_t>(b) * n;
+        for (int a = 0; a < b; ++a) to[a] = joint[static_cast<std::size_t>(a) * n + b] + rowB[a];
+        to[b] = rowB[b];
+    }
 }
 
 double sum(const std::vector<double>& v) {
@@ -39,16 +42,24 @@ double sum(const std::vector<double>& v) {
     return s;
 }
 
-}  // namespace
+// What one family's markers share: the peeling plan of the current typed pattern (remade
+// when the pattern changes) and the buffers of the joints.
+struct FamilyScratch {
+    std::optional<PeelingPlan> plan;
+    std::vector<PedigreeMember> members;
+    std::vector<std::vector<double>> peeled, peeledMendel;
+    std::vector<double> joint, possible;
+};
 
-std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int familyIndex, int markerIndex,
-                                           const MarkerMatrices& matrices, bool mutationModelIsNone,
-                                           std::vector<std::string>& notes, TableValues values) {
+std::vector<MarkerTable> tablesAt(const PreparedCase& prepared, int familyIndex, int markerIndex,
+                                  const MarkerMatrices& matrices, bool mutationModelIsNone,
+                                  std::vector<std::string>& notes, TableValues values, FamilyScratch& scratch) {
     const Family& family = prepared.families[familyIndex];
     const Marker& marker = prepared.markers[markerIndex];
     const int n = marker.alleleCount();
 
-    std::vector<PedigreeMember> members(family.persons.size());
+    std::vector<PedigreeMember>& members = scratch.members;
+    members.assign(family.persons.size(), PedigreeMember{});
     bool anyTyped = false;
     for (std::size_t i = 0; i < family.persons.size(); ++i) {
         const Person& p = family.persons[i];
@@ -76,22 +87,27 @@ std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int fam
     const MarkerModelView model{n, marker.frequencies, matrices.male, matrices.female};
     const MarkerModelView mendel{n, marker.frequencies, matrices.identity, matrices.identity};
     // Loop-free pedigrees (nearly all) give every missing person's joint from one peeling
-    // pass; pedigrees with loops run variable elimination once per missing person.
-    const bool peel = isPeelable(members, family.missingPersons);
-    std::vector<std::vector<double>> peeled;
-    std::vector<std::vector<double>> peeledMendel;
+    // pass; pedigrees with loops run variable elimination once per missing person. The plan
+    // depends on the typed pattern only, so consecutive markers mostly share it.
+    if (!scratch.plan || !scratch.plan->fits(members)) scratch.plan.emplace(members, family.missingPersons);
+    const bool peel = scratch.plan->peelable();
     if (peel) {
-        peeled = jointsByPeeling(members, family.missingPersons, model);
-        if (!mutationModelIsNone) peeledMendel = jointsByPeeling(members, family.missingPersons, mendel);
+        scratch.plan->run(members, model, scratch.peeled);
+        if (!mutationModelIsNone) {
+            PeelingOptions identity;
+            identity.identityMatrices = true;  // matrices.identity, by construction
+            scratch.plan->run(members, mendel, scratch.peeledMendel, identity);
+        }
     }
+    std::vector<double>& joint = scratch.joint;
+    std::vector<double>& possible = scratch.possible;
     bool warnedMendel = false;
     for (std::size_t k = 0; k < family.missingPersons.size(); ++k) {
         const int target = family.missingPersons[k];
         // P(D, G_MP = g) / P(D) is the posterior of the missing person; dividing by the
         // Hardy-Weinberg probability of g gives the LR of remains with genotype g.
-        std::vector<double> joint;
         try {
-            joint = unorderedJoint(peel ? peeled[k] : jointWithTarget(members, target, model), n);
+            unorderedJoint(peel ? scratch.peeled[k] : jointWithTarget(members, target, model), n, joint);
         } catch (const Error& e) {
             throw Error("family " + family.name + ", marker " + marker.name + ": " + e.what());
         }
@@ -100,34 +116,58 @@ std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int fam
             throw InputError("family " + family.name + ": the references' genotypes at marker " + marker.name +
                              " are impossible together under the mutation model (check the samples or use a mutation model)");
 
-        std::vector<double> possible;
-        double mendelLikelihood = likelihood;
         if (!mutationModelIsNone) {
-            possible = unorderedJoint(peel ? peeledMendel[k] : jointWithTarget(members, target, mendel), n);
-            mendelLikelihood = sum(possible);
+            unorderedJoint(peel ? scratch.peeledMendel[k] : jointWithTarget(members, target, mendel), n, possible);
+            const double mendelLikelihood = sum(possible);
             if (!(mendelLikelihood > 0.0) && !warnedMendel) {
                 notes.push_back("family " + family.name + ": the references at marker " + marker.name +
                                 " are inconsistent without mutation; every remains counts this marker as inconsistent");
                 warnedMendel = true;
             }
         }
+        const std::vector<double>& support = mutationModelIsNone ? joint : possible;
 
         MarkerTable& table = tables[k];
         table.relativeTyped = anyTyped;
         auto& stored = values == TableValues::kLog10 ? table.log10Lr : table.ratio;
         stored.resize(joint.size());
         table.mendelianPossible.resize(joint.size());
+        // LR = joint / P(D) / P_HW(g), genotype by genotype in index order (b-major, a <= b),
+        // in loops without branches so that the divisions vectorise.
+        const double* f = marker.frequencies.data();
+        double* lr = stored.data();
         for (int b = 0; b < n; ++b) {
-            for (int a = 0; a <= b; ++a) {
-                const std::size_t g = genotypeIndex(a, b);
-                const double prior = a == b ? marker.frequencies[a] * marker.frequencies[a]
-                                            : 2.0 * marker.frequencies[a] * marker.frequencies[b];
-                const double lr = joint[g] / likelihood / prior;
-                stored[g] = values == TableValues::kLog10 ? log10OfRatio(lr) : lr;
-                table.mendelianPossible[g] = (mutationModelIsNone ? joint[g] : possible[g]) > 0.0 ? 1 : 0;
-            }
+            const std::size_t row = genotypeIndex(0, b);
+            const double fb = f[b];
+            for (int a = 0; a < b; ++a) lr[row + a] = joint[row + a] / likelihood / (2.0 * f[a] * fb);
+            lr[row + b] = joint[row + b] / likelihood / (fb * fb);
         }
+        if (values == TableValues::kLog10)
+            for (double& v : stored) v = log10OfRatio(v);
+        std::uint8_t* possibleOut = table.mendelianPossible.data();
+        for (std::size_t g = 0; g < support.size(); ++g) possibleOut[g] = support[g] > 0.0 ? 1 : 0;
     }
+    return tables;
+}
+
+}  // namespace
+
+std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int familyIndex, int markerIndex,
+                                           const MarkerMatrices& matrices, bool mutationModelIsNone,
+                                           std::vector<std::string>& notes, TableValues values) {
+    FamilyScratch scratch;
+    return tablesAt(prepared, familyIndex, markerIndex, matrices, mutationModelIsNone, notes, values, scratch);
+}
+
+std::vector<std::vector<MarkerTable>> buildFamilyTables(const PreparedCase& prepared, int familyIndex,
+                                                        const std::vector<MarkerMatrices>& matrices,
+                                                        bool mutationModelIsNone, std::vector<std::string>& notes,
+                                                        TableValues values) {
+    FamilyScratch scratch;
+    std::vector<std::vector<MarkerTable>> tables(prepared.markers.size());
+    for (std::size_t m = 0; m < prepared.markers.size(); ++m)
+        tables[m] = tablesAt(prepared, familyIndex, static_cast<int>(m), matrices[m], mutationModelIsNone, notes,
+                             values, scratch);
     return tables;
 }
 

@@ -64,4 +64,16 @@ std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int fam
                                            const MarkerMatrices& matrices, bool mutationModelIsNone,
                                            std::vector<std::string>& notes, TableValues values = TableValues::kLog10);
 
+/// The same for every marker of the case at once: result[m][k] is buildMarkerTables(prepared,
+/// family, m, matrices[m], ...)[k], value for value. Faster: the peeling plan (pruning,
+/// forest, traversal) is made once per typed pattern of the family, not once per marker and
+/// pass, and its buffers are reused. Notes come in marker order.
+///
+/// Thread safety: pure; safe to call concurrently for different families.
+/// Throws: as buildMarkerTables, for the first marker that fails.
+std::vector<std::vector<MarkerTable>> buildFamilyTables(const PreparedCase& prepared, int family,
+                                                        const std::vector<MarkerMatrices>& matrices,
+                                                        bool mutationModelIsNone, std::vector<std::string>& notes,
+                                                        TableValues values = TableValues::kLog10);
+
 }  // namespace kinmatch::engine

@@ -31,15 +31,14 @@ std::vector<MissingPersonTables> buildAllTables(const PreparedCase& prepared, co
             t.markers.resize(markerCount);
         }
 
-    std::vector<std::vector<std::string>> notes(familyCount * markerCount);
+    std::vector<std::vector<std::string>> notes(familyCount);
     ProgressReporter reporter(progress, "tables", familyCount * markerCount);
-    parallelForFirstError(familyCount * markerCount, [&](std::size_t task) {
-        const std::size_t f = task / markerCount;
-        const std::size_t m = task % markerCount;
-        auto built = buildMarkerTables(prepared, static_cast<int>(f), static_cast<int>(m), matrices[m], model.isNone(),
-                                       notes[task]);
-        for (std::size_t k = 0; k < built.size(); ++k) tables[firstTable[f] + k].markers[m] = std::move(built[k]);
-        reporter.advance(1);
+    parallelForFirstError(familyCount, [&](std::size_t f) {
+        auto built = buildFamilyTables(prepared, static_cast<int>(f), matrices, model.isNone(), notes[f]);
+        for (std::size_t m = 0; m < markerCount; ++m)
+            for (std::size_t k = 0; k < built[m].size(); ++k)
+                tables[firstTable[f] + k].markers[m] = std::move(built[m][k]);
+        reporter.advance(markerCount);
     });
     for (auto& n : notes)
         for (auto& s : n) warnings.push_back(std::move(s));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct PeelingOptions {
     /// computed densely over both parents' genotypes (O(n^4)) instead; 0 = n*n. Tests set it
     /// low to exercise the dense path.
     std::size_t maxTermsPerMating = 0;
+    /// The caller guarantees that both mutation matrices are the identity (the Mendelian
+    /// pass), which spares checking them. Without it the matrices are checked.
+    bool identityMatrices = false;
 };
 
 /// For every target t: result[t][a*n + b] = P(D, paternal allele of t = a, maternal allele
@@ -44,5 +48,41 @@ struct PeelingOptions {
 /// is out of range (caller bugs: use `jointWithTarget` for pedigrees with loops).
 std::vector<std::vector<double>> jointsByPeeling(std::span<const PedigreeMember> members, std::span<const int> targets,
                                                  const MarkerModelView& model, const PeelingOptions& options = {});
+
+namespace detail {
+struct PeelingPlanState;
+}
+
+/// `jointsByPeeling` split in two: the plan (pruning, forest of persons and matings, rooted
+/// traversal) depends only on the pedigree's structure, the targets and which members are
+/// typed, so one plan serves every marker with the same typed pattern; `run` then does the
+/// numbers for one marker, reusing per-thread buffers (no allocation once they have grown).
+/// Results are those of `jointsByPeeling` for the same arguments.
+///
+/// Thread safety: `run` may be called concurrently on different plans (its buffers belong to
+/// the calling thread), and a plan is not modified by `run`.
+class PeelingPlan {
+public:
+    /// Throws: std::logic_error when a target index is out of range.
+    PeelingPlan(std::span<const PedigreeMember> members, std::span<const int> targets);
+    ~PeelingPlan();
+    PeelingPlan(PeelingPlan&&) noexcept;
+    PeelingPlan& operator=(PeelingPlan&&) noexcept;
+
+    /// `isPeelable(members, targets)` for the members the plan was made from.
+    bool peelable() const noexcept;
+
+    /// True when `members` has the parents and the typed pattern the plan was made from
+    /// (genotypes may differ), so that `run` applies to it.
+    bool fits(std::span<const PedigreeMember> members) const noexcept;
+
+    /// joints[t] = jointsByPeeling(members, targets, model, options)[t] (resized as needed).
+    /// Throws: std::logic_error when the plan is not peelable or `members` does not fit it.
+    void run(std::span<const PedigreeMember> members, const MarkerModelView& model,
+             std::vector<std::vector<double>>& joints, const PeelingOptions& options = {}) const;
+
+private:
+    std::unique_ptr<detail::PeelingPlanState> state_;
+};
 
 }  // namespace kinmatch::engine

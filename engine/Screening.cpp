@@ -121,11 +121,11 @@ void Screener::buildBatch(Batch& batch) const {
             const std::size_t first = batch.tables.size();
             for (int person : family.missingPersons)
                 batch.tables.push_back(MissingPersonTables{static_cast<int>(f), person, std::vector<MarkerTable>(markerCount)});
-            for (std::size_t m = 0; m < markerCount; ++m) {
-                auto built = buildMarkerTables(prepared_, static_cast<int>(f), static_cast<int>(m), matrices_[m],
-                                               model_.isNone(), batch.notes, TableValues::kRatio);
-                for (std::size_t k = 0; k < built.size(); ++k) batch.tables[first + k].markers[m] = std::move(built[k]);
-            }
+            auto built = buildFamilyTables(prepared_, static_cast<int>(f), matrices_, model_.isNone(), batch.notes,
+                                           TableValues::kRatio);
+            for (std::size_t m = 0; m < markerCount; ++m)
+                for (std::size_t k = 0; k < built[m].size(); ++k)
+                    batch.tables[first + k].markers[m] = std::move(built[m][k]);
         }
         const std::size_t tileCount = (batch.tables.size() + width_ - 1) / width_;
         for (std::size_t t = 0; t < tileCount; ++t) {

@@ -373,3 +373,111 @@ TEST_CASE("buildMarkerTables on a loop-free family matches tables built from var
             }
     }
 }
+
+TEST_CASE("Peeling handles many children of untyped founders and untyped uncles exactly", "[engine][peeling]") {
+    std::mt19937_64 rng(11);
+    for (int kind = 0; kind < 6; ++kind) {
+        const OwnedModel model = randomModel(rng, 7, kind);
+        INFO("model " << model.description);
+        // 0 x 1 untyped founders; children 2..6: up to five typed siblings and a target.
+        for (int typedSiblings = 1; typedSiblings <= 5; ++typedSiblings) {
+            std::vector<PedigreeMember> m{founder(), founder()};
+            for (int s = 0; s < typedSiblings; ++s) m.push_back(child(0, 1, s % 3, (s + 2) % 4));
+            m.push_back(child(0, 1));
+            const int target = static_cast<int>(m.size()) - 1;
+            INFO(typedSiblings << " typed siblings");
+            requireSameAsVariableElimination(m, std::vector<int>{target}, model.view());
+            requireSameAsVariableElimination(m, std::vector<int>{target, 0}, model.view());
+        }
+        // First cousin: 0 x 1 -> 2, 3 (untyped); 2 x 4 -> 6 (typed); 3 x 5 -> 7 (target),
+        // and a second typed cousin 8 so that the uncle's message has several terms.
+        const std::vector<PedigreeMember> cousins{founder(),       founder(), child(0, 1),     child(0, 1), founder(),
+                                                  founder(),       child(2, 4, 1, 3), child(3, 5), child(2, 4, 0, 3)};
+        requireSameAsVariableElimination(cousins, std::vector<int>{7}, model.view());
+        requireSameAsVariableElimination(cousins, std::vector<int>{7, 2}, model.view());
+        // With one typed cousin the uncle's message is additive (two terms instead of n).
+        const std::vector<PedigreeMember> oneCousin(cousins.begin(), cousins.begin() + 8);
+        requireSameAsVariableElimination(oneCousin, std::vector<int>{7}, model.view());
+        requireSameAsVariableElimination(oneCousin, std::vector<int>{7, 1}, model.view());
+        // An uncle with a typed child by each of two wives (no additive shortcut there).
+        std::vector<PedigreeMember> twoWives = cousins;
+        twoWives.push_back(founder());
+        twoWives.push_back(child(2, 9, 4, 4));
+        requireSameAsVariableElimination(twoWives, std::vector<int>{7}, model.view());
+    }
+}
+
+TEST_CASE("A peeling plan serves every marker with the same typed pattern", "[engine][peeling]") {
+    std::mt19937_64 rng(99);
+    for (int round = 0; round < 60; ++round) {
+        const OwnedModel first = randomModel(rng, 3 + round % 9, round % 6);
+        auto members = randomLoopFreePedigree(rng, 2 + static_cast<int>(rng() % 12), first.frequencies, 0.5);
+        const std::vector<int> targets{static_cast<int>(rng() % members.size())};
+        const PeelingPlan plan(members, targets);
+        REQUIRE(plan.peelable() == isPeelable(members, targets));
+        if (!plan.peelable()) continue;
+        std::vector<std::vector<double>> joints;
+        // Markers of other allele counts, models and genotypes, in one plan, one buffer set.
+        for (int marker = 0; marker < 4; ++marker) {
+            const int n = 2 + static_cast<int>(rng() % 12);
+            const OwnedModel model = randomModel(rng, n, static_cast<int>(rng() % 6));
+            for (auto& p : members)
+                if (p.typed()) {
+                    p.allele1 = static_cast<int>(rng() % n);
+                    p.allele2 = std::max(p.allele1, static_cast<int>(rng() % n));
+                }
+            REQUIRE(plan.fits(members));
+            plan.run(members, model.view(), joints);
+            const auto expected = jointsByPeeling(members, targets, model.view());
+            REQUIRE(joints == expected);  // the same arithmetic: bit for bit
+            INFO("round " << round << ", marker " << marker << ", model " << model.description);
+            requireSameAsVariableElimination(members, targets, model.view());
+        }
+        // Another typed pattern does not fit.
+        auto other = members;
+        other[0].allele1 = other[0].typed() ? -1 : 0;
+        other[0].allele2 = other[0].typed() ? -1 : 0;
+        CHECK_FALSE(plan.fits(other));
+        CHECK_THROWS_AS(plan.run(other, first.view(), joints), std::logic_error);
+    }
+}
+
+TEST_CASE("buildFamilyTables equals buildMarkerTables marker by marker", "[engine][peeling]") {
+    // Grandfather typed at some markers only (the typed pattern changes), his son untyped,
+    // two grandchildren missing; the uncle typed everywhere.
+    PreparedCase c;
+    c.markers.push_back(Marker{"M1", {"10", "11", "12", "13"}, {0.1, 0.2, 0.3, 0.4}});
+    c.markers.push_back(Marker{"M2", {"7", "8", "9"}, {0.5, 0.3, 0.2}});
+    c.markers.push_back(Marker{"M3", {"14", "15", "16", "17", "18"}, {0.3, 0.1, 0.2, 0.25, 0.15}});
+    c.markers.push_back(Marker{"M4", {"20", "21"}, {0.6, 0.4}});
+    c.references.push_back(Sample{"GF", {Genotype{0, 1}, Genotype{}, Genotype{2, 4}, Genotype{}}});
+    c.references.push_back(Sample{"UNCLE", {Genotype{1, 3}, Genotype{0, 2}, Genotype{2, 2}, Genotype{0, 1}}});
+    Family family{"F", {}, {5, 6}};
+    const std::vector<std::pair<int, int>> parents{{-1, -1}, {-1, -1}, {0, 1}, {0, 1}, {-1, -1}, {2, 4}, {2, 4}};
+    for (int i = 0; i < 7; ++i)
+        family.persons.push_back(Person{std::to_string(i), parents[i].first, parents[i].second, Sex::kUnknown,
+                                        i == 0 ? 0 : (i == 3 ? 1 : -1), i >= 5});
+    c.families.push_back(family);
+    for (const auto kind : {MutationModelKind::kNone, MutationModelKind::kEqual, MutationModelKind::kProportional}) {
+        const MutationParameters params{kind, kind == MutationModelKind::kNone ? 0.0 : 0.01, 0.0, 0.5};
+        const MutationModel mutation{params, params};
+        const auto matrices = buildMarkerMatrices(c.markers, mutation);
+        for (const auto values : {TableValues::kLog10, TableValues::kRatio}) {
+            std::vector<std::string> notesFamily, notesMarker;
+            const auto all = buildFamilyTables(c, 0, matrices, mutation.isNone(), notesFamily, values);
+            REQUIRE(all.size() == c.markers.size());
+            for (std::size_t m = 0; m < c.markers.size(); ++m) {
+                const auto one =
+                    buildMarkerTables(c, 0, static_cast<int>(m), matrices[m], mutation.isNone(), notesMarker, values);
+                REQUIRE(all[m].size() == one.size());
+                for (std::size_t k = 0; k < one.size(); ++k) {
+                    CHECK(all[m][k].log10Lr == one[k].log10Lr);
+                    CHECK(all[m][k].ratio == one[k].ratio);
+                    CHECK(all[m][k].mendelianPossible == one[k].mendelianPossible);
+                    CHECK(all[m][k].relativeTyped == one[k].relativeTyped);
+                }
+            }
+            CHECK(notesFamily == notesMarker);
+        }
+    }
+}

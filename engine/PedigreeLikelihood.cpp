@@ -9,6 +9,31 @@
 
 namespace kinmatch::engine {
 
+// Pruning first keeps the elimination small; it never changes the value.
+std::vector<bool> informativeMembers(std::span<const PedigreeMember> members, std::span<const int> targets) {
+    const auto n = static_cast<int>(members.size());
+    std::vector<bool> keep(n, true);
+    std::vector<bool> isTarget(n, false);
+    for (int t : targets) isTarget[t] = true;
+    std::vector<int> childCount(n, 0);
+    for (const auto& m : members) {
+        if (m.father >= 0) ++childCount[m.father];
+        if (m.mother >= 0) ++childCount[m.mother];
+    }
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (int i = 0; i < n; ++i) {
+            if (!keep[i] || isTarget[i] || members[i].typed() || childCount[i] > 0) continue;
+            keep[i] = false;
+            changed = true;
+            if (members[i].father >= 0) --childCount[members[i].father];
+            if (members[i].mother >= 0) --childCount[members[i].mother];
+        }
+    }
+    return keep;
+}
+
 namespace {
 
 // A table over some allele variables; values are row-major with the last variable fastest.
@@ -22,30 +47,6 @@ struct Problem {
     std::vector<Factor> factors;
 };
 
-// Members that carry no information about the typed ones or the target are summed out
-// analytically: an untyped leaf contributes a factor of exactly 1. Peeling them away first
-// keeps the elimination small; it never changes the value.
-std::vector<bool> informativeMembers(std::span<const PedigreeMember> members, int target) {
-    const auto n = static_cast<int>(members.size());
-    std::vector<bool> keep(n, true);
-    std::vector<int> childCount(n, 0);
-    for (const auto& m : members) {
-        if (m.father >= 0) ++childCount[m.father];
-        if (m.mother >= 0) ++childCount[m.mother];
-    }
-    bool changed = true;
-    while (changed) {
-        changed = false;
-        for (int i = 0; i < n; ++i) {
-            if (!keep[i] || i == target || members[i].typed() || childCount[i] > 0) continue;
-            keep[i] = false;
-            changed = true;
-            if (members[i].father >= 0) --childCount[members[i].father];
-            if (members[i].mother >= 0) --childCount[members[i].mother];
-        }
-    }
-    return keep;
-}
 
 Problem buildProblem(std::span<const PedigreeMember> members, int target, const MarkerModelView& model,
                      const std::vector<bool>& keep) {
@@ -176,7 +177,7 @@ Factor sumOut(const Problem& p, const std::vector<const Factor*>& factors, int v
 std::vector<double> jointWithTarget(std::span<const PedigreeMember> members, int target, const MarkerModelView& model,
                                     double maxTableEntries) {
     const int n = model.alleleCount;
-    const std::vector<bool> keep = informativeMembers(members, target);
+    const std::vector<bool> keep = informativeMembers(members, std::span<const int>(&target, 1));
     Problem problem = buildProblem(members, target, model, keep);
     const int targetPaternal = 2 * target;
     const int targetMaternal = 2 * target + 1;

@@ -25,6 +25,11 @@ struct PedigreeMember {
     bool typed() const noexcept { return allele1 >= 0; }
 };
 
+/// Which members to keep: an untyped member without kept children (and not a target)
+/// integrates to exactly 1, so both the elimination and the peeling drop the same members
+/// first — which also keeps their results identical.
+std::vector<bool> informativeMembers(std::span<const PedigreeMember> members, std::span<const int> targets);
+
 /// Joint probability of the typed members' genotypes and the ordered genotype of `target`:
 /// result[a*n + b] = P(D, paternal allele of target = a, maternal allele = b), a plain
 /// probability (not a log), for one marker. Exact for any pedigree, loops included: it is

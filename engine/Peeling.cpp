@@ -14,32 +14,6 @@ namespace kinmatch::engine {
 
 namespace detail {
 
-// The same pruning as jointWithTarget's, with every target kept: an untyped member without
-// kept children integrates to exactly 1, so dropping it changes nothing and keeps the
-// results identical to the VE path (which prunes the same members).
-std::vector<bool> keptMembers(std::span<const PedigreeMember> members, std::span<const int> targets) {
-    const auto count = static_cast<int>(members.size());
-    std::vector<bool> keep(count, true);
-    std::vector<bool> isTarget(count, false);
-    for (int t : targets) isTarget[t] = true;
-    std::vector<int> childCount(count, 0);
-    for (const auto& m : members) {
-        if (m.father >= 0) ++childCount[m.father];
-        if (m.mother >= 0) ++childCount[m.mother];
-    }
-    bool changed = true;
-    while (changed) {
-        changed = false;
-        for (int i = 0; i < count; ++i) {
-            if (!keep[i] || isTarget[i] || members[i].typed() || childCount[i] > 0) continue;
-            keep[i] = false;
-            changed = true;
-            if (members[i].father >= 0) --childCount[members[i].father];
-            if (members[i].mother >= 0) --childCount[members[i].mother];
-        }
-    }
-    return keep;
-}
 
 namespace {
 
@@ -100,7 +74,7 @@ Forest buildForest(std::span<const PedigreeMember> members, std::vector<bool> ke
 
 PeelingStructure planStructure(std::span<const PedigreeMember> members, std::span<const int> targets) {
     PeelingStructure s;
-    s.forest = buildForest(members, keptMembers(members, targets));
+    s.forest = buildForest(members, informativeMembers(members, targets));
     s.targets.assign(targets.begin(), targets.end());
     const Forest& forest = s.forest;
     const int persons = forest.persons;
@@ -247,7 +221,7 @@ bool isLoopFree(std::span<const PedigreeMember> members) {
 bool isPeelable(std::span<const PedigreeMember> members, std::span<const int> targets) {
     for (int t : targets)
         if (t < 0 || t >= static_cast<int>(members.size())) return false;
-    return detail::buildForest(members, detail::keptMembers(members, targets)).loopFree;
+    return detail::buildForest(members, informativeMembers(members, targets)).loopFree;
 }
 
 PeelingPlan::PeelingPlan(std::span<const PedigreeMember> members, std::span<const int> targets) {

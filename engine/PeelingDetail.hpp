@@ -27,7 +27,6 @@ struct Forest {
     bool loopFree = true;
 };
 
-std::vector<bool> keptMembers(std::span<const PedigreeMember> members, std::span<const int> targets);
 Forest buildForest(std::span<const PedigreeMember> members, std::vector<bool> keep);
 
 // Everything about a pass that depends on the pedigree's structure and typed pattern only,

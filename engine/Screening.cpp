@@ -140,9 +140,9 @@ void Screener::buildBatch(Batch& batch) const {
                 const MissingPersonTables& tables = batch.tables[index];
                 for (std::size_t m = 0; m < markerCount; ++m) {
                     const auto& values = tables.markers[m].ratio;
-                    const std::size_t start = layout_.markerRowStart[m];
-                    for (std::size_t g = 0; g < values.size(); ++g)
-                        rows[(start + g) * width_ + lane] = quantiseRatio(values[g], scale_);
+                    quantiseRatios(values.data(), values.size(), scale_,
+                                   rows.get() + static_cast<std::size_t>(layout_.markerRowStart[m]) * width_ + lane,
+                                   static_cast<std::size_t>(width_));
                 }
                 rows[static_cast<std::size_t>(layout_.zeroRow) * width_ + lane] = 0;
             }

@@ -104,6 +104,23 @@ std::int16_t quantiseRatio(double lr, double scale) noexcept {
     return static_cast<std::int16_t>(std::clamp(units, -32767.0, 32767.0));
 }
 
+void quantiseRatios(const double* ratios, std::size_t count, double scale, std::int16_t* out,
+                    std::size_t outStride) noexcept {
+    for (std::size_t i = 0; i < count; ++i) {
+        const double lr = ratios[i];
+        std::uint64_t bits;
+        std::memcpy(&bits, &lr, sizeof bits);
+        const auto exponentField = static_cast<unsigned>(bits >> 52);  // sign bit included
+        // Positive, normal and finite: exponent field in [1, 0x7fe] with the sign bit clear.
+        if (exponentField - 1u < 0x7feu) {
+            const double units = std::nearbyint(seriesLog10(lr) * scale);
+            out[i * outStride] = static_cast<std::int16_t>(std::clamp(units, -32767.0, 32767.0));
+        } else {
+            out[i * outStride] = quantiseRatio(lr, scale);
+        }
+    }
+}
+
 std::int16_t screeningCut(double log10Lr, int typedMarkers, double scale) noexcept {
     // A pair is rejected when score <= cut - 1; it must then be certainly below log10Lr:
     // upperBoundLog10(cut - 1) < log10Lr  <=>  cut - 1 < (log10Lr - 1e-9) * scale - typed/2.

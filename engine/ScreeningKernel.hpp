@@ -56,6 +56,11 @@ std::int16_t quantiseLog10(double log10Lr, double scale) noexcept;
 /// and only where the exact value lies within 1e-6 units of a rounding boundary.
 std::int16_t quantiseRatio(double lr, double scale) noexcept;
 
+/// quantiseRatio over `count` ratios, writing out[i * outStride]: the tile builder's loop,
+/// kept free of calls and branches on the common path. Same values as quantiseRatio.
+void quantiseRatios(const double* ratios, std::size_t count, double scale, std::int16_t* out,
+                    std::size_t outStride) noexcept;
+
 /// How far one quantised entry may lie from scale * log10 LR: half a unit of rounding plus a
 /// margin for quantiseRatio's logarithm.
 inline constexpr double kQuantisationError = 0.5 + 1e-3;

@@ -132,6 +132,17 @@ TEST_CASE("Quantising a ratio agrees with quantising its log10", "[screening]") 
         }
     }
     CHECK(differences < 5);
+    // The tile builder's batch version gives the scalar values, special values included.
+    std::vector<double> ratios{0.0, -0.0, 1e-310, 1e-300, 0.5, 1.0, 7.3, 1e300,
+                               std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN(), -2.0};
+    for (int i = 0; i < 1000; ++i) ratios.push_back(std::pow(10.0, exponent(rng) / 40.0));
+    std::vector<std::int16_t> batch(2 * ratios.size(), 99);
+    engine::quantiseRatios(ratios.data(), ratios.size(), 256.0, batch.data() + 1, 2);
+    for (std::size_t i = 0; i < ratios.size(); ++i) {
+        INFO(ratios[i]);
+        REQUIRE(batch[2 * i + 1] == engine::quantiseRatio(ratios[i], 256.0));
+        REQUIRE(batch[2 * i] == 99);
+    }
     CHECK(engine::quantiseRatio(0.0, 256.0) == -32768);
     CHECK(engine::quantiseRatio(1.0, 256.0) == 0);
     CHECK(engine::quantiseRatio(10.0, 256.0) == 256);

@@ -171,4 +171,18 @@ std::vector<std::vector<MarkerTable>> buildFamilyTables(const PreparedCase& prep
     return tables;
 }
 
+std::vector<MissingPersonTables> buildMissingPersonTables(const PreparedCase& prepared, int familyIndex,
+                                                          const std::vector<MarkerMatrices>& matrices,
+                                                          bool mutationModelIsNone, std::vector<std::string>& notes,
+                                                          TableValues values) {
+    auto byMarker = buildFamilyTables(prepared, familyIndex, matrices, mutationModelIsNone, notes, values);
+    const Family& family = prepared.families[familyIndex];
+    std::vector<MissingPersonTables> tables;
+    for (int person : family.missingPersons)
+        tables.push_back(MissingPersonTables{familyIndex, person, std::vector<MarkerTable>(byMarker.size())});
+    for (std::size_t m = 0; m < byMarker.size(); ++m)
+        for (std::size_t k = 0; k < byMarker[m].size(); ++k) tables[k].markers[m] = std::move(byMarker[m][k]);
+    return tables;
+}
+
 }  // namespace kinmatch::engine

@@ -76,4 +76,10 @@ std::vector<std::vector<MarkerTable>> buildFamilyTables(const PreparedCase& prep
                                                         bool mutationModelIsNone, std::vector<std::string>& notes,
                                                         TableValues values = TableValues::kLog10);
 
+/// The same tables arranged per missing person (family order), as the matchers use them.
+std::vector<MissingPersonTables> buildMissingPersonTables(const PreparedCase& prepared, int family,
+                                                          const std::vector<MarkerMatrices>& matrices,
+                                                          bool mutationModelIsNone, std::vector<std::string>& notes,
+                                                          TableValues values = TableValues::kLog10);
+
 }  // namespace kinmatch::engine

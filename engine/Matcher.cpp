@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "engine/Matcher.hpp"
 
-#include <algorithm>
-
 #include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <iterator>
 
 #include "engine/ParallelSupport.hpp"
 #include "engine/Screening.hpp"
 
 namespace kinmatch::engine {
 
-using detail::ProgressReporter;
 using detail::parallelForFirstError;
+using detail::ProgressReporter;
 
 std::vector<MissingPersonTables> buildAllTables(const PreparedCase& prepared, const MutationModel& model,
                                                 std::vector<std::string>& warnings, const ProgressCallback& progress) {
@@ -19,29 +20,17 @@ std::vector<MissingPersonTables> buildAllTables(const PreparedCase& prepared, co
     const std::size_t markerCount = prepared.markers.size();
     const std::size_t familyCount = prepared.families.size();
 
-    std::vector<std::size_t> firstTable(familyCount + 1, 0);
-    for (std::size_t f = 0; f < familyCount; ++f)
-        firstTable[f + 1] = firstTable[f] + prepared.families[f].missingPersons.size();
-    std::vector<MissingPersonTables> tables(firstTable.back());
-    for (std::size_t f = 0; f < familyCount; ++f)
-        for (std::size_t k = 0; k < prepared.families[f].missingPersons.size(); ++k) {
-            auto& t = tables[firstTable[f] + k];
-            t.family = static_cast<int>(f);
-            t.person = prepared.families[f].missingPersons[k];
-            t.markers.resize(markerCount);
-        }
-
+    std::vector<std::vector<MissingPersonTables>> byFamily(familyCount);
     std::vector<std::vector<std::string>> notes(familyCount);
     ProgressReporter reporter(progress, "tables", familyCount * markerCount);
     parallelForFirstError(familyCount, [&](std::size_t f) {
-        auto built = buildFamilyTables(prepared, static_cast<int>(f), matrices, model.isNone(), notes[f]);
-        for (std::size_t m = 0; m < markerCount; ++m)
-            for (std::size_t k = 0; k < built[m].size(); ++k)
-                tables[firstTable[f] + k].markers[m] = std::move(built[m][k]);
+        byFamily[f] = buildMissingPersonTables(prepared, static_cast<int>(f), matrices, model.isNone(), notes[f]);
         reporter.advance(markerCount);
     });
     for (auto& n : notes)
         for (auto& s : n) warnings.push_back(std::move(s));
+    std::vector<MissingPersonTables> tables;
+    for (auto& family : byFamily) std::move(family.begin(), family.end(), std::back_inserter(tables));
     return tables;
 }
 
@@ -55,10 +44,9 @@ std::vector<Candidate> scoreCandidates(const PreparedCase& prepared, const std::
         std::vector<Candidate>& candidates = perRemains[r];
         candidates.reserve(tables.size());
         for (const auto& t : tables) candidates.push_back(detail::scorePair(remains, static_cast<int>(r), t));
-        detail::rankAndTruncate(candidates, options.all ? candidates.size() : options.top,
-                                [&](const Candidate& a, const Candidate& b) {
-                                    return detail::betterForRemains(prepared, a, b);
-                                });
+        detail::rankAndTruncate(
+            candidates, options.all ? candidates.size() : options.top,
+            [&](const Candidate& a, const Candidate& b) { return detail::betterForRemains(prepared, a, b); });
         reporter.advance(tables.size());
     });
 
@@ -101,13 +89,18 @@ MatchResult matchCase(const PreparedCase& prepared, const MutationModel& model, 
     if (!options.all && !options.exactScan) return screenCase(prepared, model, options);
     MatchResult result;
     const std::vector<MissingPersonTables> tables = buildAllTables(prepared, model, result.warnings, options.progress);
-    if (options.topPerMissingPerson > 0) {
-        MatchOptions everything = options;
-        everything.all = true;
-        result.byMissingPerson =
-            bestRemainsPerMissingPerson(prepared, scoreCandidates(prepared, tables, everything), options.topPerMissingPerson);
+    // One scoring serves both lists: every pair when a per-missing-person list is wanted,
+    // then each remains' first `top` rows (they come ranked) for the per-remains list.
+    MatchOptions scoring = options;
+    scoring.all = options.all || options.topPerMissingPerson > 0;
+    const std::vector<Candidate> scored = scoreCandidates(prepared, tables, scoring);
+    if (options.topPerMissingPerson > 0)
+        result.byMissingPerson = bestRemainsPerMissingPerson(prepared, scored, options.topPerMissingPerson);
+    std::size_t rowOfRemains = 0;
+    for (std::size_t i = 0; i < scored.size(); ++i) {
+        rowOfRemains = i > 0 && scored[i].remains == scored[i - 1].remains ? rowOfRemains + 1 : 0;
+        if (options.all || rowOfRemains < options.top) result.candidates.push_back(scored[i]);
     }
-    result.candidates = scoreCandidates(prepared, tables, options);
     result.pairsScored = prepared.remains.size() * tables.size();
     result.exactScores = result.pairsScored;
     return result;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <exception>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <new>
@@ -117,15 +118,9 @@ void Screener::buildBatch(Batch& batch) const {
     try {
         const std::size_t markerCount = prepared_.markers.size();
         for (std::size_t f = batch.firstFamily; f < batch.endFamily; ++f) {
-            const Family& family = prepared_.families[f];
-            const std::size_t first = batch.tables.size();
-            for (int person : family.missingPersons)
-                batch.tables.push_back(MissingPersonTables{static_cast<int>(f), person, std::vector<MarkerTable>(markerCount)});
-            auto built = buildFamilyTables(prepared_, static_cast<int>(f), matrices_, model_.isNone(), batch.notes,
-                                           TableValues::kRatio);
-            for (std::size_t m = 0; m < markerCount; ++m)
-                for (std::size_t k = 0; k < built[m].size(); ++k)
-                    batch.tables[first + k].markers[m] = std::move(built[m][k]);
+            auto built = buildMissingPersonTables(prepared_, static_cast<int>(f), matrices_, model_.isNone(),
+                                                  batch.notes, TableValues::kRatio);
+            std::move(built.begin(), built.end(), std::back_inserter(batch.tables));
         }
         const std::size_t tileCount = (batch.tables.size() + width_ - 1) / width_;
         for (std::size_t t = 0; t < tileCount; ++t) {

@@ -16,14 +16,19 @@ std::string MatchTsvWriter::formatLog10(double value) {
     return buffer;
 }
 
-void MatchTsvWriter::write(std::ostream& out) const {
+void MatchTsvWriter::writePreamble(std::ostream& out, const char* legend, const char* header) const {
     for (const auto& line : comments_) out << "# " << line << '\n';
-    out << "# columns: remains = remains sample; family, missing = candidate missing person; "
-           "log10_lr = log10 likelihood ratio (remains is this missing person vs unrelated; higher supports "
-           "identity, -inf = excluded); rank = 1 for the best candidate of this remains (ties share a rank); "
-           "loci = markers typed in the remains and in a relative; inconsistent_loci = of those, markers where "
-           "the remains' genotype needs a mutation\n";
-    out << "remains\tfamily\tmissing\tlog10_lr\trank\tloci\tinconsistent_loci\n";
+    out << "# columns: " << legend << '\n' << header << '\n';
+}
+
+void MatchTsvWriter::write(std::ostream& out) const {
+    writePreamble(out,
+                  "remains = remains sample; family, missing = candidate missing person; "
+                  "log10_lr = log10 likelihood ratio (remains is this missing person vs unrelated; higher supports "
+                  "identity, -inf = excluded); rank = 1 for the best candidate of this remains (ties share a rank); "
+                  "loci = markers typed in the remains and in a relative; inconsistent_loci = of those, markers where "
+                  "the remains' genotype needs a mutation",
+                  "remains\tfamily\tmissing\tlog10_lr\trank\tloci\tinconsistent_loci");
     for (const auto& c : result_.candidates) {
         const auto& family = prepared_.families[c.family];
         out << prepared_.remains[c.remains].name << '\t' << family.name << '\t' << family.persons[c.missingPerson].id
@@ -32,12 +37,13 @@ void MatchTsvWriter::write(std::ostream& out) const {
 }
 
 void MatchTsvWriter::writeByMissingPerson(std::ostream& out) const {
-    for (const auto& line : comments_) out << "# " << line << '\n';
-    out << "# columns: family, missing = missing person; remains = candidate remains sample; log10_lr = log10 "
-           "likelihood ratio (remains is this missing person vs unrelated; -inf = excluded); rank = 1 for the best "
-           "remains of this missing person (ties share a rank); loci = markers typed in the remains and in a "
-           "relative; inconsistent_loci = of those, markers where the remains' genotype needs a mutation\n";
-    out << "family\tmissing\tremains\tlog10_lr\trank\tloci\tinconsistent_loci\n";
+    writePreamble(
+        out,
+        "family, missing = missing person; remains = candidate remains sample; log10_lr = log10 "
+        "likelihood ratio (remains is this missing person vs unrelated; -inf = excluded); rank = 1 for the best "
+        "remains of this missing person (ties share a rank); loci = markers typed in the remains and in a "
+        "relative; inconsistent_loci = of those, markers where the remains' genotype needs a mutation",
+        "family\tmissing\tremains\tlog10_lr\trank\tloci\tinconsistent_loci");
     for (const auto& c : result_.byMissingPerson) {
         const auto& family = prepared_.families[c.family];
         out << family.name << '\t' << family.persons[c.missingPerson].id << '\t' << prepared_.remains[c.remains].name

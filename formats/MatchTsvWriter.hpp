@@ -29,6 +29,9 @@ public:
     static std::string formatLog10(double value);
 
 private:
+    // The `#` comment lines, the column legend and the header line.
+    void writePreamble(std::ostream& out, const char* legend, const char* header) const;
+
     const engine::PreparedCase& prepared_;
     const engine::MatchResult& result_;
     std::vector<std::string> comments_;

@@ -20,6 +20,11 @@ struct Command {
 int runMatch(const std::vector<std::string>& args, const std::string& commandLine);
 int runSimulate(const std::vector<std::string>& args, const std::string& commandLine);
 int runValidate(const std::vector<std::string>& args, const std::string& commandLine);
+/// `kinmatch mtdna compare|call`; `call` is runMtdnaCall.
+int runMtdna(const std::vector<std::string>& args, const std::string& commandLine);
+int runMtdnaCall(const std::vector<std::string>& args, const std::string& commandLine);
+int runDb(const std::vector<std::string>& args, const std::string& commandLine);
+int runReport(const std::vector<std::string>& args, const std::string& commandLine);
 
 /// One line naming kinmatch, htslib and oneTBB versions, for --version and output headers.
 std::string versionLine();

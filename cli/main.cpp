@@ -26,6 +26,11 @@ constexpr Command kCommands[] = {
      "Matching"},
     {"validate", "check inputs and list every problem found, without matching", kinmatch::cli::runValidate,
      "Matching"},
+    {"mtdna", "compare mtDNA haplotypes (compare) or call them from BAM/CRAM/VCF (call)", kinmatch::cli::runMtdna,
+     "Lineage markers"},
+    {"db", "create a case database, list its runs, look up and export results", kinmatch::cli::runDb, "Case database"},
+    {"report", "write a static HTML report of a run (pedigrees, genotypes, LRs)", kinmatch::cli::runReport,
+     "Case database"},
     {"simulate", "write a synthetic population of families and remains with an answer key",
      kinmatch::cli::runSimulate, "Testing"},
 };

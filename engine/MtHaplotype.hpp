@@ -132,4 +132,10 @@ struct Haplotype {
     SourcePos source;  // where it was read, for messages
 };
 
+/// Puts `h.variants` into the one canonical form every notation must reach (implemented in
+/// engine/MtNormalise.cpp): sorted, duplicates merged, insertions and deletions inside
+/// homopolymer stretches placed where EMPOP places them, variants equal to rCRS dropped.
+/// Throws kinmatch::Error naming the sample when a variant contradicts itself.
+void normalise(Haplotype& h);
+
 }  // namespace kinmatch::engine::mt

@@ -1,10 +1,303 @@
 // SPDX-License-Identifier: MIT
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "cli/Commands.hpp"
+#include "cli/RunSettings.hpp"
 #include "engine/Errors.hpp"
+#include "engine/MtComparison.hpp"
+#include "engine/MtIndex.hpp"
+#include "engine/MtStatistic.hpp"
+#include "formats/MatchTsvWriter.hpp"
+#include "formats/MtdnaReader.hpp"
+#include "formats/OutputFile.hpp"
 
 namespace kinmatch::cli {
 
-// Placeholder so the command table links while the command is being written.
-int runMtdna(const std::vector<std::string>&, const std::string&) { throw Error("not implemented yet"); }
+namespace po = boost::program_options;
+namespace mt = engine::mt;
+
+namespace {
+
+void printMtdnaUsage(std::ostream& out) {
+    out << "\nAbout:   mtDNA haplotypes: compare them as SWGDAM/EMPOP practise it, or call them from reads.\n"
+           "Usage:   kinmatch mtdna <subcommand> [options]\n"
+           "\nSubcommands:\n"
+           "    compare   compare query haplotypes with reference haplotypes (differences, outcome, LR)\n"
+           "    call      call haplotypes from BAM/CRAM reads or a VCF into the EMPOP-style TSV\n"
+           "\n'kinmatch mtdna <subcommand> --help' lists a subcommand's options.\n\n";
+}
+
+struct CompareSettings {
+    std::string query;
+    std::string references;
+    std::string database;
+    std::string output = "-";
+    bool all = false;
+    long long exclusion = 2;
+    long long inconclusive = 1;
+    long long minOverlap = 1;
+    std::string hotspots = "default";
+    double confidence = 0.95;
+    int threads = 0;
+    bool quiet = false;
+    bool noVersion = false;
+};
+
+std::string hotspotList(const std::vector<mt::Hotspot>& hotspots) {
+    std::string s;
+    for (const auto& h : hotspots) {
+        if (!s.empty()) s += ',';
+        s += std::to_string(h.first);
+        s += '-';
+        s += std::to_string(h.last);
+    }
+    return s;
+}
+
+void printCompareUsage(std::ostream& out) {
+    const CompareSettings d;
+    out << "\nAbout:   Compare mtDNA haplotypes over the positions both samples cover (SWGDAM/EMPOP rules):\n"
+           "         length variants in the C-stretch hotspots are ignored, a point heteroplasmy matches\n"
+           "         either of its bases; 2+ differences exclude, 1 is inconclusive, 0 cannot exclude.\n"
+           "         With a population database, a pair that cannot be excluded gets LR = 1 / (95% upper\n"
+           "         Clopper-Pearson bound of the query haplotype's database frequency over the compared\n"
+           "         range); exclusion has log10 LR -inf, inconclusive 0.\n"
+           "Usage:   kinmatch mtdna compare --query Q --references R [--database D] [options]\n"
+           "\nInput options (EMPOP-style TSV, EMPOP .emp or HaploGrep .hsd; see formats.md section 6):\n"
+           "    -q, --query FILE              query haplotypes (e.g. remains)\n"
+           "    -r, --references FILE         reference haplotypes\n"
+           "    -d, --database FILE           population database for the match statistic [none: log10_lr NA]\n"
+           "\nComparison options:\n"
+           "        --exclusion N             differences from which a pair is an exclusion ["
+        << d.exclusion
+        << "]\n"
+           "        --inconclusive N          differences from which a pair is inconclusive ["
+        << d.inconclusive
+        << "]\n"
+           "        --hotspots LIST           where length variants are ignored: 'default', 'none' or\n"
+           "                                  start-end items separated by commas [default: "
+        << hotspotList(mt::defaultHotspots())
+        << "]\n"
+           "        --min-overlap N           fewer common positions: insufficient_overlap ["
+        << d.minOverlap
+        << "]\n"
+           "        --confidence C            confidence of the upper bound ["
+        << d.confidence
+        << "]\n"
+           "\nOutput options:\n"
+           "        --all                     every pair; otherwise only pairs that are not exclusions\n"
+           "                                  (found through an index, not by comparing every pair)\n"
+           "        --no-version              leave version and command out of the # header\n"
+           "    -o, --output FILE             written when complete [stdout]\n"
+           "\nGeneral options:\n"
+           "    -h, --help                    this text\n"
+           "        --quiet                   no summary on stderr (warnings still shown)\n"
+           "    -t, --threads N               worker threads; output is identical for any N [all cores]\n"
+           "\nOutput columns: query reference differences outcome compared_positions log10_lr\n"
+           "    differing (pos:query/reference bases, '.' = no inserted base) database_matches database_size\n"
+           "    upper_bound\n\n";
+}
+
+std::vector<mt::Hotspot> decodeHotspots(const std::string& text) {
+    if (text == "default") return mt::defaultHotspots();
+    if (text == "none") return {};
+    std::vector<mt::Hotspot> out;
+    std::size_t i = 0;
+    while (i <= text.size()) {
+        const std::size_t j = std::min(text.find(',', i), text.size());
+        const std::string item = text.substr(i, j - i);
+        const auto dash = item.find('-');
+        auto number = [&](const std::string& digits) {
+            int v = 0;
+            const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+            if (digits.empty() || error != std::errc() || end != digits.data() + digits.size())
+                throw UsageError("--hotspots: \"" + item + "\" is not start-end (e.g. 303-315), 'default' or 'none'");
+            return v;
+        };
+        const int first = number(item.substr(0, dash));
+        const int last = dash == std::string::npos ? first : number(item.substr(dash + 1));
+        out.push_back({first, last});
+        i = j + 1;
+    }
+    return out;
+}
+
+std::optional<CompareSettings> parseCompare(const std::vector<std::string>& args, mt::CompareOptions& compareOptions) {
+    CompareSettings s;
+    po::options_description options;
+    // clang-format off
+    options.add_options()
+        ("help,h", "")
+        ("query,q", po::value(&s.query), "")
+        ("references,r", po::value(&s.references), "")
+        ("database,d", po::value(&s.database), "")
+        ("output,o", po::value(&s.output), "")
+        ("all", po::bool_switch(&s.all), "")
+        ("exclusion", po::value(&s.exclusion), "")
+        ("inconclusive", po::value(&s.inconclusive), "")
+        ("min-overlap", po::value(&s.minOverlap), "")
+        ("hotspots", po::value(&s.hotspots), "")
+        ("confidence", po::value(&s.confidence), "")
+        ("threads,t", po::value(&s.threads), "")
+        ("quiet", po::bool_switch(&s.quiet), "")
+        ("no-version", po::bool_switch(&s.noVersion), "");
+    // clang-format on
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(options).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        printCompareUsage(std::cout);
+        return std::nullopt;
+    }
+    for (const char* required : {"query", "references"})
+        if (!vm.count(required)) throw UsageError(std::string("--") + required + " is required");
+    if (s.exclusion < 1) throw UsageError("--exclusion: " + std::to_string(s.exclusion) + " must be at least 1");
+    if (s.inconclusive < 0 || s.inconclusive > s.exclusion)
+        throw UsageError("--inconclusive: " + std::to_string(s.inconclusive) + " must be from 0 to --exclusion (" +
+                         std::to_string(s.exclusion) + ")");
+    if (s.minOverlap < 0) throw UsageError("--min-overlap: " + std::to_string(s.minOverlap) + " must not be negative");
+    if (!(s.confidence > 0.0 && s.confidence < 1.0)) throw UsageError("--confidence: must be inside (0,1)");
+    if (s.threads < 0) throw UsageError("--threads: " + std::to_string(s.threads) + " must be 0 (all cores) or more");
+    compareOptions.exclusionDifferences = static_cast<std::size_t>(s.exclusion);
+    compareOptions.inconclusiveDifferences = static_cast<std::size_t>(s.inconclusive);
+    compareOptions.minComparedPositions = static_cast<std::size_t>(s.minOverlap);
+    compareOptions.hotspots = decodeHotspots(s.hotspots);
+    compareOptions.validate();
+    return s;
+}
+
+std::string formatNumber(double v) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.15g", v);
+    return buffer;
+}
+
+// One output row, formatted by the parallel stage.
+std::string formatRow(const mt::Haplotype& q, const mt::Haplotype& r, const mt::PairEvidence& e, bool withDatabase) {
+    const auto& c = e.comparison;
+    std::string row = q.sample + '\t' + r.sample + '\t' + std::to_string(c.differences) + '\t' +
+                      mt::outcomeName(c.outcome) + '\t' + std::to_string(c.comparedPositions) + '\t';
+    const bool weighed = c.outcome != mt::Outcome::kCannotExclude || withDatabase;
+    row += weighed ? formats::MatchTsvWriter::formatLog10(e.log10Lr) : "NA";
+    row += '\t';
+    std::string differing;
+    for (const auto& d : c.differing) {
+        if (!differing.empty()) differing += ',';
+        differing += mt::differenceText(d);
+    }
+    row += differing.empty() ? "." : differing;
+    if (e.counted)
+        row += '\t' + std::to_string(e.count.matches) + '\t' + std::to_string(e.count.total) + '\t' +
+               formatNumber(e.count.upperBound);
+    else
+        row += "\tNA\tNA\tNA";
+    row += '\n';
+    return row;
+}
+
+std::vector<mt::Haplotype> sortedByName(std::vector<mt::Haplotype> haplotypes) {
+    // Output order must not depend on input order.
+    std::sort(haplotypes.begin(), haplotypes.end(), [](const auto& a, const auto& b) { return a.sample < b.sample; });
+    return haplotypes;
+}
+
+int runMtdnaCompare(const std::vector<std::string>& args, const std::string& commandLine) {
+    mt::CompareOptions compareOptions;
+    const auto parsed = parseCompare(args, compareOptions);
+    if (!parsed) return 0;
+    const CompareSettings& s = *parsed;
+    formats::OutputFile output(s.output);  // fails now, not after the work, if unwritable
+    const int threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+
+    const auto queries = sortedByName(formats::readMtdnaFile(s.query));
+    const auto references = sortedByName(formats::readMtdnaFile(s.references));
+    std::optional<mt::Database> database;
+    if (!s.database.empty()) database.emplace(formats::readMtdnaFile(s.database), compareOptions, s.confidence);
+    const mt::Database* db = database ? &*database : nullptr;
+
+    std::optional<mt::Index> index;
+    if (!s.all)
+        index.emplace(references, mt::IndexOptions{.maxDifferences = compareOptions.exclusionDifferences - 1,
+                                                   .hotspots = compareOptions.hotspots});
+
+    std::vector<std::string> rows(queries.size());
+    std::vector<std::size_t> uncovered(queries.size(), 0);  // cannot_exclude pairs no database haplotype covers
+    tbb::parallel_for(std::size_t{0}, queries.size(), [&](std::size_t qi) {
+        const auto& q = queries[qi];
+        auto emit = [&](const mt::Haplotype& r, const mt::Comparison& c) {
+            const auto e = mt::weigh(q, r, c, db);
+            if (e.counted && e.count.total == 0) ++uncovered[qi];
+            rows[qi] += formatRow(q, r, e, db != nullptr);
+        };
+        if (index) {
+            for (auto ri : index->candidates(q)) {
+                const auto c = mt::compare(q, references[ri], compareOptions);
+                if (c.outcome == mt::Outcome::kCannotExclude || c.outcome == mt::Outcome::kInconclusive)
+                    emit(references[ri], c);
+            }
+        } else {
+            for (const auto& r : references) emit(r, mt::compare(q, r, compareOptions));
+        }
+    });
+
+    std::vector<std::string> warnings;
+    std::size_t uncoveredPairs = 0;
+    for (auto n : uncovered) uncoveredPairs += n;
+    if (uncoveredPairs > 0)
+        warnings.push_back(std::to_string(uncoveredPairs) +
+                           " pair(s) that cannot be excluded have no database haplotype covering their compared "
+                           "range: log10_lr 0 (no weight)");
+    for (const auto& w : warnings) std::cerr << "kinmatch mtdna compare: warning: " << w << '\n';
+
+    std::ostream& out = output.stream();
+    if (!s.noVersion) out << "# " << versionLine() << "\n# command: " << commandLine << '\n';
+    const std::string hotspotText = hotspotList(compareOptions.hotspots);
+    out << "# rules: exclusion at " << compareOptions.exclusionDifferences << "+ differences, inconclusive at "
+        << compareOptions.inconclusiveDifferences << "+, min overlap " << compareOptions.minComparedPositions
+        << " positions; length variants ignored in " << (hotspotText.empty() ? "none" : hotspotText) << '\n';
+    out << "# inputs: " << queries.size() << " queries, " << references.size() << " references";
+    if (db) out << ", database " << db->size() << " haplotypes (upper bound at confidence " << s.confidence << ")";
+    out << "; " << (s.all ? "every pair" : "pairs that are not exclusions") << '\n';
+    for (const auto& w : warnings) out << "# warning: " << w << '\n';
+    out << "# columns: differences = differing positions over the compared range; compared_positions = positions "
+           "both cover; log10_lr = -inf for exclusion, 0 for inconclusive, -log10(upper bound) for cannot_exclude "
+           "(NA without --database); differing = position:query/reference bases\n";
+    out << "query\treference\tdifferences\toutcome\tcompared_positions\tlog10_lr\tdiffering\tdatabase_matches\t"
+           "database_size\tupper_bound\n";
+    for (const auto& r : rows) out << r;
+    output.commit();
+    if (!s.quiet) std::cerr << "kinmatch mtdna compare: done; " << resourceSummary() << '\n';
+    return 0;
+}
+
+}  // namespace
+
+int runMtdna(const std::vector<std::string>& args, const std::string& commandLine) {
+    if (args.empty() || args.front() == "--help" || args.front() == "-h" || args.front() == "help") {
+        printMtdnaUsage(std::cout);
+        return 0;
+    }
+    const std::string& sub = args.front();
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    // A subcommand alone prints its own usage, as `kinmatch CMD` alone does.
+    if (rest.empty()) rest = {"--help"};
+    if (sub == "call") return runMtdnaCall(rest, commandLine);
+    if (sub == "compare") return runMtdnaCompare(rest, commandLine);
+    printMtdnaUsage(std::cerr);
+    throw UsageError("unknown mtdna subcommand \"" + sub + "\" (expected compare or call)");
+}
 
 }  // namespace kinmatch::cli

@@ -123,6 +123,31 @@ struct Variant {
     friend auto operator<=>(const Variant&, const Variant&) = default;
 };
 
+/// The bases `base` stands for, as bits A=1 C=2 G=4 T=8 and deletion 16; a point heteroplasmy
+/// (IUPAC R Y K M S W) has two bits; 0 for anything that is not a valid variant base.
+constexpr unsigned baseMask(char base) noexcept {
+    switch (base) {
+        case 'A': return 1;
+        case 'C': return 2;
+        case 'G': return 4;
+        case 'T': return 8;
+        case '-': return 16;
+        case 'R': return 1 | 4;
+        case 'Y': return 2 | 8;
+        case 'K': return 4 | 8;
+        case 'M': return 1 | 2;
+        case 'S': return 2 | 4;
+        case 'W': return 1 | 8;
+        default: return 0;
+    }
+}
+
+/// True for the IUPAC two-base codes that mark a point heteroplasmy.
+constexpr bool isHeteroplasmy(char base) noexcept {
+    const unsigned m = baseMask(base);
+    return m != 0 && (m & (m - 1)) != 0;
+}
+
 /// A sample's mtDNA result.
 struct Haplotype {
     std::string sample;

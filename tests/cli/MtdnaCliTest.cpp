@@ -1,1 +1,163 @@
 // SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/RunKinmatch.hpp"
+
+using Catch::Matchers::Contains;
+using namespace kinmatch::test;
+
+namespace {
+
+std::string dataFile(const std::string& name) { return (testDataDir() / "mtdna" / name).string(); }
+
+// P(X <= k | n, p), term by term: the Clopper-Pearson bound's defining equation.
+double binomialCdf(std::size_t k, std::size_t n, double p) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i <= k; ++i) {
+        double term = std::pow(p, double(i)) * std::pow(1.0 - p, double(n - i));
+        for (std::size_t j = 0; j < i; ++j) term *= double(n - j) / double(j + 1);
+        sum += term;
+    }
+    return sum;
+}
+
+// "query reference" -> the row's fields.
+std::map<std::string, std::vector<std::string>> rowsByPair(const std::string& tsv) {
+    std::map<std::string, std::vector<std::string>> rows;
+    std::istringstream in(withoutComments(tsv));
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+        std::vector<std::string> fields;
+        std::istringstream row(line);
+        for (std::string f; std::getline(row, f, '\t');) fields.push_back(f);
+        rows[fields.at(0) + " " + fields.at(1)] = fields;
+    }
+    return rows;
+}
+
+}  // namespace
+
+TEST_CASE("kinmatch mtdna alone and --help list both subcommands", "[mtdna][cli]") {
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"mtdna"}, {"mtdna", "--help"}, {"help", "mtdna"}}) {
+        const auto run = runKinmatch(args);
+        CHECK(run.exitCode == 0);
+        CHECK_THAT(run.out, Contains("compare") && Contains("call"));
+    }
+    const auto bad = runKinmatch({"mtdna", "frobnicate"});
+    CHECK(bad.exitCode == 2);
+    CHECK_THAT(bad.err, Contains("unknown mtdna subcommand \"frobnicate\""));
+    const auto help = runKinmatch({"mtdna", "compare", "--help"});
+    CHECK(help.exitCode == 0);
+    CHECK_THAT(help.out, Contains("--references") && Contains("--database") && Contains("--hotspots"));
+}
+
+TEST_CASE("mtdna compare: the sample files give the outcomes and LRs derived by hand", "[mtdna][cli]") {
+    const auto run = runKinmatch({"mtdna", "compare", "--query", dataFile("query.tsv"), "--references",
+                                  dataFile("references.hsd"), "--database", dataFile("database.emp"), "--quiet"});
+    REQUIRE(run.exitCode == 0);
+    const auto rows = rowsByPair(run.out);
+    // Default: only pairs that are not exclusions.
+    REQUIRE(rows.size() == 4);
+    // UR-0042 / REF-0007: REF-0007's 303.1C 310.1C are 309.1C 315.1C; 309.1C lies in a hotspot,
+    // so 0 differences over 16024-16569 + 1-576 = 546 + 576 = 1122 positions. Database: 29
+    // haplotypes cover that range (DB-004 is HVS-I only); DB-001 (with 309.1C) and DB-002
+    // match: 2 of 29.
+    const auto& a = rows.at("UR-0042 REF-0007");
+    CHECK(a.at(2) == "0");
+    CHECK(a.at(3) == "cannot_exclude");
+    CHECK(a.at(4) == "1122");
+    CHECK(a.at(7) == "2");
+    CHECK(a.at(8) == "29");
+    const double boundA = std::stod(a.at(9));
+    CHECK(binomialCdf(2, 29, boundA) == Approx(0.05).epsilon(1e-9));
+    CHECK(std::stod(a.at(5)) == Approx(-std::log10(boundA)).epsilon(1e-12));
+    // UR-0042 / REF-0010: REF-0010 adds 16145A (rCRS G): one difference, inconclusive, log10 LR 0.
+    const auto& b = rows.at("UR-0042 REF-0010");
+    CHECK(b.at(2) == "1");
+    CHECK(b.at(3) == "inconclusive");
+    CHECK(b.at(5) == "0");
+    CHECK(b.at(6) == "16145:G/A");
+    // UR-0043 / REF-0008: common range 16024-16365 + 73-340 = 342 + 268 = 610 positions; 16093Y
+    // matches 16093C; 16362C is the one difference.
+    const auto& c = rows.at("UR-0043 REF-0008");
+    CHECK(c.at(2) == "1");
+    CHECK(c.at(4) == "610");
+    CHECK(c.at(6) == "16362:T/C");
+    // UR-0044 / REF-0009: 249del = 248d; 309.1C ignored. Database: DB-003 (249-) only: 1 of 29.
+    const auto& d = rows.at("UR-0044 REF-0009");
+    CHECK(d.at(3) == "cannot_exclude");
+    CHECK(d.at(7) == "1");
+    CHECK(binomialCdf(1, 29, std::stod(d.at(9))) == Approx(0.05).epsilon(1e-9));
+}
+
+TEST_CASE("mtdna compare --all lists every pair; output does not depend on threads or input order", "[mtdna][cli]") {
+    TempDir dir;
+    const auto all = runKinmatch({"mtdna", "compare", "-q", dataFile("query.tsv"), "-r", dataFile("references.hsd"),
+                                  "--all", "--no-version", "-t", "1", "--quiet"});
+    REQUIRE(all.exitCode == 0);
+    const auto rows = rowsByPair(all.out);
+    CHECK(rows.size() == 16);
+    CHECK(rows.at("UR-0045 REF-0010").at(3) == "exclusion");
+    CHECK(rows.at("UR-0045 REF-0010").at(5) == "-inf");
+    CHECK(rows.at("UR-0042 REF-0007").at(5) == "NA");  // no database: no weight for cannot_exclude
+    // The same samples in reverse order, as a .emp; two threads.
+    std::string lines = readFile(dataFile("query.tsv"));
+    std::istringstream in(lines);
+    std::vector<std::string> rowsText;
+    for (std::string l; std::getline(in, l);) rowsText.push_back(l);
+    std::string reversed = rowsText.front() + "\n";
+    for (std::size_t i = rowsText.size(); i-- > 1;) reversed += rowsText[i] + "\n";
+    writeFile(dir / "reversed.emp", reversed);
+    const auto again = runKinmatch({"mtdna", "compare", "-q", (dir / "reversed.emp").string(), "-r",
+                                    dataFile("references.hsd"), "--all", "--no-version", "-t", "2", "--quiet"});
+    REQUIRE(again.exitCode == 0);
+    CHECK(withoutComments(again.out) == withoutComments(all.out));
+    // Without --all, the listed rows are exactly the --all rows that are not exclusions.
+    const auto indexed = runKinmatch({"mtdna", "compare", "-q", dataFile("query.tsv"), "-r", dataFile("references.hsd"),
+                                      "--no-version", "--quiet"});
+    std::size_t notExcluded = 0;
+    for (const auto& [pair, fields] : rows) notExcluded += fields.at(3) != "exclusion";
+    CHECK(rowsByPair(indexed.out).size() == notExcluded);
+}
+
+TEST_CASE("mtdna compare options change the rules", "[mtdna][cli]") {
+    const auto none = runKinmatch({"mtdna", "compare", "-q", dataFile("query.tsv"), "-r", dataFile("references.hsd"),
+                                   "--hotspots", "none", "--quiet"});
+    REQUIRE(none.exitCode == 0);
+    // Counting length variants, REF-0007's 309.1C (which UR-0042 lacks) is a difference.
+    const auto row = rowsByPair(none.out).at("UR-0042 REF-0007");
+    CHECK(row.at(3) == "inconclusive");
+    CHECK(row.at(6) == "309.1:./C");
+    const auto lenient = runKinmatch({"mtdna", "compare", "-q", dataFile("query.tsv"), "-r",
+                                      dataFile("references.hsd"), "--exclusion", "6", "--all", "--quiet"});
+    REQUIRE(lenient.exitCode == 0);
+    CHECK(rowsByPair(lenient.out).at("UR-0045 REF-0010").at(3) == "inconclusive");  // 5 differences
+}
+
+TEST_CASE("mtdna compare rejects bad input and options with exit codes 1 and 2, leaving no output", "[mtdna][cli]") {
+    TempDir dir;
+    writeFile(dir / "bad.tsv", "SampleName\tRange\tHaplotype\nS1\t16024-576\t16069T\nS2\t16024-576\t16069Q\n");
+    const auto out = (dir / "out.tsv").string();
+    const auto bad = runKinmatch({"mtdna", "compare", "-q", (dir / "bad.tsv").string(), "-r",
+                                  dataFile("references.hsd"), "-o", out});
+    CHECK(bad.exitCode == 1);
+    CHECK_THAT(bad.err, Contains("bad.tsv:3: field Haplotype: \"16069Q\""));
+    CHECK_FALSE(std::filesystem::exists(out));
+    const auto missing = runKinmatch({"mtdna", "compare", "-q", dataFile("query.tsv")});
+    CHECK(missing.exitCode == 2);
+    CHECK_THAT(missing.err, Contains("--references is required"));
+    const auto thresholds = runKinmatch({"mtdna", "compare", "-q", dataFile("query.tsv"), "-r",
+                                         dataFile("references.hsd"), "--exclusion", "1", "--inconclusive", "2"});
+    CHECK(thresholds.exitCode == 2);
+    const auto hotspots = runKinmatch({"mtdna", "compare", "-q", dataFile("query.tsv"), "-r",
+                                       dataFile("references.hsd"), "--hotspots", "300-x"});
+    CHECK(hotspots.exitCode == 2);
+    CHECK_THAT(hotspots.err, Contains("--hotspots"));
+}

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include <htslib/hts.h>
@@ -10,9 +15,13 @@
 #include "cli/Commands.hpp"
 #include "cli/RunSettings.hpp"
 #include "engine/Matcher.hpp"
+#include "engine/Posterior.hpp"
 #include "engine/Version.hpp"
+#include "formats/CaseDatabase.hpp"
+#include "formats/MatchJsonlWriter.hpp"
 #include "formats/MatchTsvWriter.hpp"
 #include "formats/OutputFile.hpp"
+#include "formats/Sha256.hpp"
 
 namespace kinmatch::cli {
 
@@ -23,9 +32,70 @@ std::string versionLine() {
 
 namespace {
 
+std::string utcNow() {
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return buffer;
+}
+
+std::string shortest(double value) {
+    std::ostringstream out;
+    out.precision(15);
+    out << value;
+    return out.str();
+}
+
+std::size_t countMissingPersons(const engine::PreparedCase& prepared) {
+    std::size_t count = 0;
+    for (const auto& f : prepared.families) count += f.missingPersons.size();
+    return count;
+}
+
+// Every option that shapes the result, as (option, value) for the run's record.
+std::vector<std::pair<std::string, std::string>> runParameters(const RunSettings& s, double prior) {
+    const auto model = s.model();
+    std::vector<std::pair<std::string, std::string>> p = {
+        {"mutation-model", s.mutationModel},
+        {"mutation-rate-female", shortest(model.female.rate)},
+        {"mutation-rate-male", shortest(model.male.rate)},
+        {"mutation-rate2", shortest(s.mutationRate2)},
+        {"mutation-range", shortest(s.mutationRange)},
+        {"rare-allele-freq", shortest(s.prepareOptions().effectiveRareAlleleFrequency())},
+        {"top", s.all ? "all" : std::to_string(s.top)},
+        {"top-per-family", std::to_string(s.topPerFamily)},
+        {"prior", shortest(prior)},
+        {"identify-lr", shortest(s.identifyLr)},
+        {"identify-posterior", shortest(s.identifyPosterior)},
+        {"kernel", s.kernel},
+        {"threads", std::to_string(s.threads)},
+    };
+    if (s.databaseSize) p.push_back({"database-size", std::to_string(*s.databaseSize)});
+    return p;
+}
+
+// Keeps each remains' first `top` rows: the engine ran with one more row when needed to see
+// a tie at rank 1 (Posterior.hpp), which the output must not show.
+void keepFirstRowsPerRemains(std::vector<engine::Candidate>& rows, std::vector<engine::Assessment>& assessments,
+                             std::size_t top) {
+    std::size_t kept = 0;
+    std::size_t inRemains = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        inRemains = i > 0 && rows[i].remains == rows[i - 1].remains ? inRemains + 1 : 0;
+        if (inRemains >= top) continue;
+        rows[kept] = rows[i];
+        assessments[kept] = assessments[i];
+        ++kept;
+    }
+    rows.resize(kept);
+    assessments.resize(kept);
+}
+
 std::vector<std::string> headerComments(const RunSettings& s, const std::string& commandLine,
                                         const engine::PreparedCase& prepared, const std::vector<std::string>& warnings,
-                                        const engine::MatchResult& result) {
+                                        const engine::MatchResult& result, double prior) {
     std::vector<std::string> lines;
     if (!s.noVersion) {
         lines.push_back(versionLine());
@@ -50,31 +120,59 @@ std::vector<std::string> headerComments(const RunSettings& s, const std::string&
     if (!s.noVersion && result.exactScores < result.pairsScored)
         lines.push_back(std::string("scoring: int16 screening with the ") + engine::kernelPathName(result.kernel) +
                         " kernel; every reported log10 LR recomputed exactly in double");
+    lines.push_back("decisions: prior " + shortest(prior) + (s.prior ? "" : " (1 / missing persons)") +
+                    "; identification at LR >= " + shortest(s.identifyLr) + " and posterior >= " +
+                    shortest(s.identifyPosterior) + " for the unique rank 1 of a remains");
     for (const auto& w : warnings) lines.push_back("warning: " + w);
     return lines;
 }
 
 }  // namespace
 
-int runMatch(const std::vector<std::string>& args, const std::string& commandLine) {
+int runMatch(const std::vector<std::string>& args, const std::string& givenCommandLine) {
     const auto settings = parseRunSettings("match", args);
     if (!settings) return 0;
     const RunSettings& s = *settings;
+    const std::string startedAt = utcNow();
+    // A database password must not end up in output headers or the run's record.
+    std::string commandLine = givenCommandLine;
+    if (const std::string redacted = formats::redactedDatabaseUrl(s.database); redacted != s.database)
+        for (std::size_t at; (at = commandLine.find(s.database)) != std::string::npos;)
+            commandLine.replace(at, s.database.size(), redacted);
     formats::OutputFile output(s.output);  // fails now, not after the work, if unwritable
     std::optional<formats::OutputFile> familyOutput;
     if (s.topPerFamily > 0) familyOutput.emplace(s.familyOutput);
+    // Opened (and its schema created or checked) before the work, like the outputs.
+    std::unique_ptr<formats::CaseDatabase> database;
+    std::vector<formats::RunInput> inputs;
+    if (!s.database.empty()) {
+        database = formats::openCaseDatabase(s.database, formats::OpenMode::kCreate);
+        for (const auto& [role, path] : std::vector<std::pair<std::string, std::string>>{
+                 {"frequencies", s.frequencies}, {"pedigrees", s.pedigrees}, {"references", s.references}, {"remains", s.remains}})
+            inputs.push_back({role, path, formats::sha256File(path)});
+    }
 
     const int threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
 
     LoadedCase loaded = loadCase(s);
+    const std::size_t missingPersons = countMissingPersons(loaded.prepared);
+    const double prior = s.prior ? *s.prior : missingPersons > 0 ? engine::defaultPrior(missingPersons) : 1.0;
     engine::MatchOptions options;
-    options.top = s.top;
+    // A tie at rank 1 is only visible with two rows per remains (Posterior.hpp).
+    options.top = std::max<std::size_t>(s.top, 2);
     options.all = s.all;
     options.topPerMissingPerson = s.topPerFamily;
     options.kernel = kernelPath(s.kernel);
     options.progress = stderrProgress("match", s.quiet);
     engine::MatchResult result = engine::matchCase(loaded.prepared, s.model(), options);
+    engine::DecisionThresholds thresholds;
+    thresholds.identifyLog10Lr = std::log10(s.identifyLr);
+    thresholds.identifyPosterior = s.identifyPosterior;
+    std::vector<engine::Assessment> assessments = engine::assessCandidates(result.candidates, prior, thresholds);
+    if (!s.all) keepFirstRowsPerRemains(result.candidates, assessments, s.top);
+    const std::vector<engine::Assessment> byMissingAssessments =
+        engine::assessByMissingPerson(result.byMissingPerson, result.candidates, assessments, prior);
 
     std::vector<std::string> warnings = loaded.warnings;
     warnings.insert(warnings.end(), result.warnings.begin(), result.warnings.end());
@@ -89,10 +187,36 @@ int runMatch(const std::vector<std::string>& args, const std::string& commandLin
         std::cerr << "[kinmatch match] warning: ... and " << warnings.size() - kWarningsOnTerminal
                   << " more warnings, every one listed in the output header\n";
 
-    const formats::MatchTsvWriter writer(loaded.prepared, result,
-                                         headerComments(s, commandLine, loaded.prepared, warnings, result));
-    writer.write(output.stream());
-    if (familyOutput) writer.writeByMissingPerson(familyOutput->stream());
+    auto comments = headerComments(s, commandLine, loaded.prepared, warnings, result, prior);
+    if (s.outputType == "jsonl") {
+        const formats::MatchJsonlWriter writer(loaded.prepared, result, assessments, byMissingAssessments, comments);
+        writer.write(output.stream());
+        if (familyOutput) writer.writeByMissingPerson(familyOutput->stream());
+    } else {
+        const formats::MatchTsvWriter writer(loaded.prepared, result, assessments, byMissingAssessments, comments);
+        writer.write(output.stream());
+        if (familyOutput) writer.writeByMissingPerson(familyOutput->stream());
+    }
+    std::int64_t runId = 0;
+    double storeSeconds = 0.0;
+    if (database) {
+        formats::RunToStore run;
+        run.info.startedAt = startedAt;
+        run.info.finishedAt = utcNow();
+        run.info.kinmatchVersion = std::string(kVersion) + " (" + kGitDescribe + ")";
+        run.info.commandLine = commandLine;
+        run.info.parameters = runParameters(s, prior);
+        run.info.inputs = inputs;
+        run.info.warnings = warnings;
+        run.prepared = &loaded.prepared;
+        run.result = &result;
+        run.assessments = &assessments;
+        run.byMissingAssessments = &byMissingAssessments;
+        // Committed before the files are renamed: a failed store leaves neither.
+        const auto storeStart = std::chrono::steady_clock::now();
+        runId = database->storeRun(run);
+        storeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - storeStart).count();
+    }
     // Both files appear together or not at all (as far as two renames allow).
     output.commit();
     if (familyOutput) familyOutput->commit();
@@ -103,6 +227,12 @@ int runMatch(const std::vector<std::string>& args, const std::string& commandLin
                       << result.exactScores << " recomputed exactly)";
         std::cerr << ", " << result.candidates.size() << " rows written";
         if (familyOutput) std::cerr << " + " << result.byMissingPerson.size() << " per missing person";
+        if (database) {
+            char seconds[32];
+            std::snprintf(seconds, sizeof seconds, "%.2f", storeSeconds);
+            std::cerr << "; stored as run " << runId << " in " << formats::redactedDatabaseUrl(s.database) << " ("
+                      << seconds << " s)";
+        }
         std::cerr << "; " << resourceSummary() << '\n';
     }
     if (s.verbose) std::cerr << "[kinmatch match] " << versionLine() << "\n[kinmatch match] command: " << commandLine << '\n';

@@ -15,6 +15,7 @@
 #include <tbb/parallel_invoke.h>
 
 #include "engine/Errors.hpp"
+#include "formats/CaseDatabase.hpp"
 #include "formats/FrequencyReader.hpp"
 #include "formats/PedigreeReader.hpp"
 #include "formats/ProfileReader.hpp"
@@ -71,12 +72,28 @@ void printUsage(const std::string& command, std::ostream& out) {
         << "]\n"
            "        --rare-allele-freq F      frequency of alleles missing from the table [5/(2N), or 0.001]\n";
     if (command == "match") {
-        out << "\nOutput options:\n"
+        out << "\nDecision options (posterior = prior*LR / (prior*LR + 1 - prior): this missing person or not,\n"
+               "per pair; a candidate is an identification when LR >= --identify-lr, posterior >=\n"
+               "--identify-posterior and it is the only rank 1 of its remains; excluded when LR = 0):\n"
+               "        --identify-lr LR          LR an identification needs ["
+            << number(d.identifyLr)
+            << "]\n"
+               "        --identify-posterior P    posterior an identification needs ["
+            << number(d.identifyPosterior)
+            << "]\n"
+               "        --prior P                 prior probability that a remains is a given missing person\n"
+               "                                  [1 / number of missing persons in the job]\n"
+               "\nOutput options:\n"
                "        --all                     write every (remains, missing person) pair (no screening)\n"
-               "        --family-output FILE      where --top-per-family writes its TSV\n"
+               "        --db URL                  also store the run in a case database: sqlite:FILE (created if\n"
+               "                                  missing) or postgresql://... (libpq URI); one transaction per run\n"
+               "        --family-output FILE      where --top-per-family writes its TSV (or JSONL with -O jsonl)\n"
                "        --no-version              leave version and command line out of the output header\n"
-               "    -o, --output FILE             results TSV, written only when complete; - = stdout ["
+               "    -o, --output FILE             results, written only when complete; - = stdout ["
             << d.output
+            << "]\n"
+               "    -O, --output-type TYPE        tsv, or jsonl (one JSON object per line) ["
+            << d.outputType
             << "]\n"
                "        --top K                   candidates kept per remains ["
             << d.top
@@ -84,7 +101,11 @@ void printUsage(const std::string& command, std::ostream& out) {
                "        --top-per-family K        also keep the K best remains of every missing person\n"
                "\nPerformance options:\n"
                "        --kernel NAME             screening kernel: auto, avx2 or portable; results are identical ["
-            << d.kernel << "]\n";
+            << d.kernel
+            << "]\n"
+               "\nTest hook: with " << formats::kPauseHookVariable
+            << "=N:FILE in the environment, --db creates FILE and\n"
+               "sleeps for a minute after N candidate rows, inside its transaction (to test killed runs).\n";
     }
     out << "\nGeneral options:\n"
            "    -h, --help                    this text\n"
@@ -140,6 +161,7 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
     long databaseSize = 0;
     long top = static_cast<long>(s.top);  // parsed signed: Boost would wrap "-1" into a huge size_t
     long topPerFamily = 0;
+    double prior = 0.0;
     po::options_description options;
     options.add_options()
         ("help,h", "")
@@ -166,6 +188,11 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
             ("family-output", po::value(&s.familyOutput), "")
             ("kernel", po::value(&s.kernel), "")
             ("output,o", po::value(&s.output), "")
+            ("output-type,O", po::value(&s.outputType), "")
+            ("db", po::value(&s.database), "")
+            ("prior", po::value(&prior), "")
+            ("identify-lr", po::value(&s.identifyLr), "")
+            ("identify-posterior", po::value(&s.identifyPosterior), "")
             ("no-version", po::bool_switch(&s.noVersion), "");
     }
     po::variables_map vm;
@@ -200,6 +227,17 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
     if (!s.familyOutput.empty() && s.familyOutput == s.output)
         throw UsageError("--family-output and --output name the same file");
     kernelPath(s.kernel);  // validates the name
+    if (s.outputType != "tsv" && s.outputType != "jsonl")
+        throw UsageError("--output-type: \"" + s.outputType + "\" is not one of tsv, jsonl");
+    if (vm.count("prior")) {
+        if (!(prior > 0.0 && prior <= 1.0)) throw UsageError("--prior: " + number(prior) + " is outside (0,1]");
+        s.prior = prior;
+    }
+    if (!(std::isfinite(s.identifyLr) && s.identifyLr > 0.0))
+        throw UsageError("--identify-lr: " + number(s.identifyLr) + " must be a positive number");
+    if (!(s.identifyPosterior > 0.0 && s.identifyPosterior <= 1.0))
+        throw UsageError("--identify-posterior: " + number(s.identifyPosterior) + " is outside (0,1]");
+    if (vm.count("db") && s.database.empty()) throw UsageError("--db: empty URL (expected sqlite:PATH or postgresql://...)");
     requireRate(s.mutationRate, "--mutation-rate");
     if (s.mutationRateFemale) requireRate(*s.mutationRateFemale, "--mutation-rate-female");
     if (s.mutationRateMale) requireRate(*s.mutationRateMale, "--mutation-rate-male");

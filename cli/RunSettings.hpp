@@ -33,6 +33,11 @@ struct RunSettings {
     std::string familyOutput;      // where that list goes
     std::string kernel = "auto";
     std::string output = "-";
+    std::string outputType = "tsv";  // tsv or jsonl
+    std::string database;            // --db URL; "" = no case database
+    std::optional<double> prior;     // default: 1 / missing persons of the job
+    double identifyLr = 1e4;
+    double identifyPosterior = 0.999;
     int threads = 0;  // 0 = all cores
     bool quiet = false;
     bool verbose = false;

@@ -16,6 +16,13 @@ std::string MatchTsvWriter::formatLog10(double value) {
     return buffer;
 }
 
+std::string MatchTsvWriter::formatProbability(double value) {
+    if (!(value >= 0.0 && value <= 1.0)) throw std::logic_error("probability outside [0, 1]");
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.15g", value);
+    return buffer;
+}
+
 void MatchTsvWriter::writePreamble(std::ostream& out, const char* legend, const char* header) const {
     for (const auto& line : comments_) out << "# " << line << '\n';
     out << "# columns: " << legend << '\n' << header << '\n';
@@ -27,12 +34,18 @@ void MatchTsvWriter::write(std::ostream& out) const {
                   "log10_lr = log10 likelihood ratio (remains is this missing person vs unrelated; higher supports "
                   "identity, -inf = excluded); rank = 1 for the best candidate of this remains (ties share a rank); "
                   "loci = markers typed in the remains and in a relative; inconsistent_loci = of those, markers where "
-                  "the remains' genotype needs a mutation",
-                  "remains\tfamily\tmissing\tlog10_lr\trank\tloci\tinconsistent_loci");
-    for (const auto& c : result_.candidates) {
+                  "the remains' genotype needs a mutation; posterior = prior*LR / (prior*LR + 1 - prior), this "
+                  "missing person or not; decision = identification (LR and posterior at the thresholds, unique rank "
+                  "1), candidate, or excluded (LR = 0)",
+                  "remains\tfamily\tmissing\tlog10_lr\trank\tloci\tinconsistent_loci\tposterior\tdecision");
+    if (assessments_.size() != result_.candidates.size()) throw std::logic_error("one assessment per candidate needed");
+    for (std::size_t i = 0; i < result_.candidates.size(); ++i) {
+        const auto& c = result_.candidates[i];
         const auto& family = prepared_.families[c.family];
         out << prepared_.remains[c.remains].name << '\t' << family.name << '\t' << family.persons[c.missingPerson].id
-            << '\t' << formatLog10(c.log10Lr) << '\t' << c.rank << '\t' << c.loci << '\t' << c.inconsistentLoci << '\n';
+            << '\t' << formatLog10(c.log10Lr) << '\t' << c.rank << '\t' << c.loci << '\t' << c.inconsistentLoci << '\t'
+            << formatProbability(assessments_[i].posterior) << '\t' << engine::decisionName(assessments_[i].decision)
+            << '\n';
     }
 }
 
@@ -42,12 +55,18 @@ void MatchTsvWriter::writeByMissingPerson(std::ostream& out) const {
         "family, missing = missing person; remains = candidate remains sample; log10_lr = log10 "
         "likelihood ratio (remains is this missing person vs unrelated; -inf = excluded); rank = 1 for the best "
         "remains of this missing person (ties share a rank); loci = markers typed in the remains and in a "
-        "relative; inconsistent_loci = of those, markers where the remains' genotype needs a mutation",
-        "family\tmissing\tremains\tlog10_lr\trank\tloci\tinconsistent_loci");
-    for (const auto& c : result_.byMissingPerson) {
+        "relative; inconsistent_loci = of those, markers where the remains' genotype needs a mutation; "
+        "posterior, decision = as in the per-remains output (identification only for the remains' unique rank 1)",
+        "family\tmissing\tremains\tlog10_lr\trank\tloci\tinconsistent_loci\tposterior\tdecision");
+    if (byMissingAssessments_.size() != result_.byMissingPerson.size())
+        throw std::logic_error("one assessment per missing-person row needed");
+    for (std::size_t i = 0; i < result_.byMissingPerson.size(); ++i) {
+        const auto& c = result_.byMissingPerson[i];
         const auto& family = prepared_.families[c.family];
         out << family.name << '\t' << family.persons[c.missingPerson].id << '\t' << prepared_.remains[c.remains].name
-            << '\t' << formatLog10(c.log10Lr) << '\t' << c.rank << '\t' << c.loci << '\t' << c.inconsistentLoci << '\n';
+            << '\t' << formatLog10(c.log10Lr) << '\t' << c.rank << '\t' << c.loci << '\t' << c.inconsistentLoci << '\t'
+            << formatProbability(byMissingAssessments_[i].posterior) << '\t'
+            << engine::decisionName(byMissingAssessments_[i].decision) << '\n';
     }
 }
 

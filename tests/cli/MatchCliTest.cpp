@@ -48,7 +48,7 @@ const std::string kPedigrees = kPedigreeHeader +                              //
                                "F1\tF1-mother\t0\t0\t2\tREF-2\t0\n"           // line 3
                                "F1\tF1-MP\tF1-father\tF1-mother\t1\t.\t1\n";  // line 4
 
-const std::string kHeaderLine = "remains\tfamily\tmissing\tlog10_lr\trank\tloci\tinconsistent_loci";
+const std::string kHeaderLine = "remains\tfamily\tmissing\tlog10_lr\trank\tloci\tinconsistent_loci\tposterior\tdecision";
 
 // The four inputs of a match; one set to nullopt is not written, to test a missing file.
 struct CaseFiles {
@@ -438,7 +438,7 @@ TEST_CASE("The match TSV has the fixed header and rows sorted by remains, then r
     std::vector<std::string> outOfOrder;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const std::string where = "row " + std::to_string(i + 1) + " (" + rows[i].at(0) + " " + rows[i].at(2) + ")";
-        REQUIRE(rows[i].size() == 7);
+        REQUIRE(rows[i].size() == 9);
         const bool firstOfRemains = i == 0 || rows[i - 1][0] != rows[i][0];
         if (firstOfRemains) {
             if (rows[i][4] != "1") outOfOrder.push_back(where + ": first row of its remains has rank " + rows[i][4]);

@@ -96,7 +96,7 @@ TEST_CASE("Per-family lists (--top-per-family) hold each missing person's best r
     INFO(run.err);
     REQUIRE(run.exitCode == 0);
     const std::string text = readFile(dir / "families.tsv");
-    CHECK_THAT(text, Contains("family\tmissing\tremains\tlog10_lr\trank\tloci\tinconsistent_loci\n"));
+    CHECK_THAT(text, Contains("family\tmissing\tremains\tlog10_lr\trank\tloci\tinconsistent_loci\tposterior\tdecision\n"));
     const auto rows = dataRows(text);
     REQUIRE(rows.size() == 2 * byPerson.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {

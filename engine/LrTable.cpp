@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 
+#include "engine/AlleleLumping.hpp"
 #include "engine/Errors.hpp"
 #include "engine/PedigreeLikelihood.hpp"
 #include "engine/Peeling.hpp"
@@ -21,6 +22,8 @@ std::vector<MarkerMatrices> buildMarkerMatrices(const std::vector<Marker>& marke
         all.push_back(MarkerMatrices{buildMutationMatrix(model.male, m.name, m.alleles, m.frequencies),
                                      buildMutationMatrix(model.female, m.name, m.alleles, m.frequencies),
                                      buildMutationMatrix(none, m.name, m.alleles, m.frequencies)});
+        MarkerMatrices& built = all.back();
+        built.lumpable = detail::lumpableMatrices(built.male, built.female, m.frequencies, m.alleleCount());
     }
     return all;
 }
@@ -51,72 +54,9 @@ struct FamilyScratch {
     std::vector<PedigreeMember> members;
     std::vector<std::vector<double>> peeled, peeledMendel;
     std::vector<double> joint, possible;
-    // The Mendelian pass on lumped alleles (see mendelianSupportByLumping).
-    std::vector<PedigreeMember> lumpedMembers;
-    std::vector<int> lumpOf;  // full allele index -> lumped index
-    std::vector<double> lumpedFrequencies, lumpedIdentity;
-    std::vector<std::vector<std::uint8_t>> lumpedSupport;
+    detail::LumpingScratch lumping;
+    std::vector<std::vector<std::uint8_t>> mendelianSupport;
 };
-
-// Which genotypes of each missing person are possible without mutation, and whether the
-// references are, from one peeling pass over lumped alleles: the alleles seen in the
-// family's typed members at this marker keep their own index and every other allele becomes
-// one. Without mutation an allele nobody carries can only come from founders, whose
-// alleles are interchangeable, so a lumped joint is zero exactly where every joint it sums
-// is zero. In a loop-free pedigree a missing person's two alleles come from different founder
-// alleles, so a possible lumped (u, u) means every pair of unseen alleles is possible.
-// The pass costs (seen + 1)^2 per message instead of n^2: a family with four typed relatives
-// sees at most eight of the 10-50 alleles of a marker.
-// Returns, per missing person, the unordered support over all n alleles (1 = possible), and
-// sets `referencesPossible` to whether the references themselves are Mendelian.
-void mendelianSupportByLumping(int n, std::span<const double> frequencies, FamilyScratch& scratch,
-                               std::vector<std::vector<std::uint8_t>>& support, bool& referencesPossible) {
-    auto& lumpOf = scratch.lumpOf;
-    lumpOf.assign(static_cast<std::size_t>(n), -1);
-    int seen = 0;
-    for (const auto& m : scratch.members)
-        if (m.typed())
-            for (int a : {m.allele1, m.allele2})
-                if (lumpOf[a] < 0) lumpOf[a] = seen++;
-    const int lumped = seen < n ? seen + 1 : seen;
-    auto& f = scratch.lumpedFrequencies;
-    f.assign(static_cast<std::size_t>(lumped), 0.0);
-    for (int a = 0; a < n; ++a) {
-        if (lumpOf[a] < 0) lumpOf[a] = seen;
-        f[lumpOf[a]] += frequencies[a];
-    }
-    auto& identity = scratch.lumpedIdentity;
-    identity.assign(static_cast<std::size_t>(lumped) * lumped, 0.0);
-    for (int a = 0; a < lumped; ++a) identity[static_cast<std::size_t>(a) * lumped + a] = 1.0;
-    auto& members = scratch.lumpedMembers;
-    members = scratch.members;
-    for (auto& m : members)
-        if (m.typed()) {
-            m.allele1 = lumpOf[m.allele1];
-            m.allele2 = lumpOf[m.allele2];
-        }
-    const MarkerModelView model{lumped, f, identity, identity};
-    PeelingOptions options;
-    options.identityMatrices = true;
-    scratch.plan->run(members, model, scratch.peeledMendel, options);
-    support.resize(scratch.peeledMendel.size());
-    referencesPossible = true;
-    for (std::size_t k = 0; k < scratch.peeledMendel.size(); ++k) {
-        const std::vector<double>& joint = scratch.peeledMendel[k];
-        double total = 0.0;
-        for (double v : joint) total += v;
-        if (!(total > 0.0)) referencesPossible = false;
-        auto& out = support[k];
-        out.resize(genotypeCount(n));
-        for (int b = 0; b < n; ++b) {
-            const std::size_t lb = static_cast<std::size_t>(lumpOf[b]);
-            for (int a = 0; a <= b; ++a) {
-                const std::size_t la = static_cast<std::size_t>(lumpOf[a]);
-                out[genotypeIndex(a, b)] = joint[la * lumped + lb] + joint[lb * lumped + la] > 0.0 ? 1 : 0;
-            }
-        }
-    }
-}
 
 std::vector<MarkerTable> tablesAt(const PreparedCase& prepared, int familyIndex, int markerIndex,
                                   const MarkerMatrices& matrices, bool mutationModelIsNone,
@@ -158,12 +98,17 @@ std::vector<MarkerTable> tablesAt(const PreparedCase& prepared, int familyIndex,
     // depends on the typed pattern only, so consecutive markers mostly share it.
     if (!scratch.plan || !scratch.plan->fits(members)) scratch.plan.emplace(members, family.missingPersons);
     const bool peel = scratch.plan->peelable();
-    std::vector<std::vector<std::uint8_t>>& lumpedSupport = scratch.lumpedSupport;
+    std::vector<std::vector<std::uint8_t>>& lumpedSupport = scratch.mendelianSupport;
     bool referencesMendelian = true;
     if (peel) {
-        scratch.plan->run(members, model, scratch.peeled);
+        // Alleles no typed member carries are lumped where the model allows it (none, equal,
+        // proportional): the pass then costs (seen + 3)^2 per message instead of n^2.
+        if (!matrices.lumpable ||
+            !detail::peelWithLumpedAlleles(*scratch.plan, members, model, scratch.lumping, scratch.peeled))
+            scratch.plan->run(members, model, scratch.peeled);
         if (!mutationModelIsNone)
-            mendelianSupportByLumping(n, marker.frequencies, scratch, lumpedSupport, referencesMendelian);
+            detail::mendelianSupportByLumping(*scratch.plan, members, n, marker.frequencies, scratch.lumping,
+                                              lumpedSupport, referencesMendelian);
     }
     std::vector<double>& joint = scratch.joint;
     std::vector<double>& possible = scratch.possible;

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+#include "engine/AlleleLumping.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/Case.hpp"
+
+namespace kinmatch::engine::detail {
+
+namespace {
+
+// Matrices built from the same formula for every entry agree far closer than this; a
+// stepwise matrix misses it by orders of magnitude.
+constexpr double kLumpTolerance = 1e-12;
+
+bool close(double value, double expected, double scale) {
+    return std::fabs(value - expected) <= kLumpTolerance * scale;
+}
+
+bool lumpableMatrix(std::span<const double> m, std::span<const double> p, int n) {
+    if (n < 2) return false;
+    const auto at = [&](int i, int j) { return m[static_cast<std::size_t>(i) * n + j]; };
+    std::vector<double> c(static_cast<std::size_t>(n));
+    double largest = 0.0;
+    for (int j = 0; j < n; ++j) {
+        c[j] = at(j == 0 ? 1 : 0, j);
+        largest = std::max(largest, std::fabs(c[j]));
+    }
+    const double excess = at(0, 0) - c[0];
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) {
+            const double expected = c[j] + (i == j ? excess : 0.0);
+            if (!close(at(i, j), expected, std::max(std::fabs(expected), 1.0 * (i == j)))) return false;
+        }
+    // c affine in p: fitted through the rarest and the commonest allele.
+    const auto [low, high] = std::minmax_element(p.begin(), p.begin() + n);
+    const auto lo = static_cast<int>(low - p.begin());
+    const auto hi = static_cast<int>(high - p.begin());
+    const double slope = p[hi] > p[lo] ? (c[hi] - c[lo]) / (p[hi] - p[lo]) : 0.0;
+    for (int a = 0; a < n; ++a)
+        if (!close(c[lo] + slope * (p[a] - p[lo]), c[a], std::max(largest, 1e-300))) return false;
+    return true;
+}
+
+// Numbers the typed members' alleles 0..seen-1 in order of appearance (-1 elsewhere).
+int numberSeenAlleles(std::span<const PedigreeMember> members, int n, LumpingScratch& s) {
+    s.reducedOf.assign(static_cast<std::size_t>(n), -1);
+    s.fullOfExplicit.clear();
+    for (const auto& m : members)
+        if (m.typed())
+            for (int a : {m.allele1, m.allele2})
+                if (s.reducedOf[a] < 0) {
+                    s.reducedOf[a] = static_cast<int>(s.fullOfExplicit.size());
+                    s.fullOfExplicit.push_back(a);
+                }
+    return static_cast<int>(s.fullOfExplicit.size());
+}
+
+void remapMembers(std::span<const PedigreeMember> members, LumpingScratch& s) {
+    s.members.assign(members.begin(), members.end());
+    for (auto& m : s.members)
+        if (m.typed()) {
+            m.allele1 = s.reducedOf[m.allele1];
+            m.allele2 = s.reducedOf[m.allele2];
+        }
+}
+
+}  // namespace
+
+bool lumpableMatrices(std::span<const double> male, std::span<const double> female, std::span<const double> frequencies,
+                      int n) {
+    return lumpableMatrix(male, frequencies, n) && lumpableMatrix(female, frequencies, n);
+}
+
+// Why two representatives suffice: with M[i][j] = c_j + k[i == j], an unseen allele a is
+// reached only from a founder (weight p_a) or by mutation (weight c_a), and what happens
+// after it (further transmissions, the data) is the same for every unseen allele, because
+// nobody typed carries one and the chance of keeping it, c_a + k, differs between unseen
+// alleles only through c_a. By induction over the pedigree every joint is linear in
+// (p_a, c_a) for each unseen allele in it (bilinear for the target's two alleles, which
+// in a loop-free pedigree come from different lines). With c affine in p, the pairs
+// (p_a, c_a) lie on one line, so a = alpha * low + (1 - alpha) * high for the rarest and the
+// commonest unseen alleles with alpha in [0, 1]: joints of the others are convex combinations
+// of theirs (no cancellation). All remaining unseen alleles travel as one lumped allele, which
+// is exact for lumpable matrices (every unseen allele reaches the lump with the same chance).
+bool peelWithLumpedAlleles(const PeelingPlan& plan, std::span<const PedigreeMember> members,
+                           const MarkerModelView& full, LumpingScratch& s, std::vector<std::vector<double>>& joints) {
+    const int n = full.alleleCount;
+    const int seen = numberSeenAlleles(members, n, s);
+    if (n - seen < 4) return false;
+    const auto& p = full.frequencies;
+    int low = -1, high = -1;
+    for (int a = 0; a < n; ++a) {
+        if (s.reducedOf[a] >= 0) continue;
+        if (low < 0 || p[a] < p[low]) low = a;
+        if (high < 0 || p[a] > p[high]) high = a;
+    }
+    if (low == high)  // every unseen allele equally frequent: any other one will do
+        for (int a = 0; a < n && low == high; ++a)
+            if (s.reducedOf[a] < 0 && a != low) high = a;
+    s.reducedOf[low] = seen;
+    s.reducedOf[high] = seen + 1;
+    s.fullOfExplicit.push_back(low);
+    s.fullOfExplicit.push_back(high);
+    const int lump = seen + 2;
+    const int r = seen + 3;
+    int lumpMember = -1;
+    s.weightOfFirst.assign(static_cast<std::size_t>(n), 0.0);
+    for (int a = 0; a < n; ++a) {
+        if (s.reducedOf[a] >= 0) continue;
+        s.reducedOf[a] = lump;
+        if (lumpMember < 0) lumpMember = a;
+        s.weightOfFirst[a] = p[low] < p[high] ? (p[high] - p[a]) / (p[high] - p[low]) : 1.0;
+    }
+    s.frequencies.assign(static_cast<std::size_t>(r), 0.0);
+    for (int a = 0; a < n; ++a) s.frequencies[s.reducedOf[a]] += p[a];
+    auto reduce = [&](std::span<const double> m, std::vector<double>& out) {
+        out.assign(static_cast<std::size_t>(r) * r, 0.0);
+        for (int i = 0; i < r; ++i) {
+            const int from = i < lump ? s.fullOfExplicit[i] : lumpMember;
+            const double* row = m.data() + static_cast<std::size_t>(from) * n;
+            double* to = out.data() + static_cast<std::size_t>(i) * r;
+            for (int a = 0; a < n; ++a) to[s.reducedOf[a]] += row[a];
+        }
+    };
+    reduce(full.maleMatrix, s.male);
+    reduce(full.femaleMatrix, s.female);
+    remapMembers(members, s);
+    plan.run(s.members, MarkerModelView{r, s.frequencies, s.male, s.female}, s.reduced);
+
+    joints.resize(s.reduced.size());
+    std::vector<double> mixed(static_cast<std::size_t>(r));
+    for (std::size_t k = 0; k < s.reduced.size(); ++k) {
+        const std::vector<double>& reduced = s.reduced[k];
+        std::vector<double>& out = joints[k];
+        out.resize(static_cast<std::size_t>(n) * n);
+        const double* rowLow = reduced.data() + static_cast<std::size_t>(seen) * r;
+        const double* rowHigh = rowLow + r;
+        for (int a = 0; a < n; ++a) {
+            const int ia = s.reducedOf[a];
+            const double* row = reduced.data() + static_cast<std::size_t>(ia) * r;
+            if (ia == lump) {
+                const double w = s.weightOfFirst[a];
+                for (int j = 0; j < r; ++j) mixed[j] = w * rowLow[j] + (1.0 - w) * rowHigh[j];
+                row = mixed.data();
+            }
+            double* to = out.data() + static_cast<std::size_t>(a) * n;
+            for (int b = 0; b < n; ++b) {
+                const int ib = s.reducedOf[b];
+                if (ib != lump) {
+                    to[b] = row[ib];
+                } else {
+                    const double w = s.weightOfFirst[b];
+                    to[b] = w * row[seen] + (1.0 - w) * row[seen + 1];
+                }
+            }
+        }
+    }
+    return true;
+}
+
+// Without mutation an allele nobody carries can only come from founders, whose alleles are
+// interchangeable, so a lumped joint is zero exactly where every joint it sums is zero. In a
+// loop-free pedigree a target's two alleles come from different founder alleles, so a
+// possible lumped (u, u) means every pair of unseen alleles is possible.
+void mendelianSupportByLumping(const PeelingPlan& plan, std::span<const PedigreeMember> members, int n,
+                               std::span<const double> frequencies, LumpingScratch& s,
+                               std::vector<std::vector<std::uint8_t>>& support, bool& dataPossible) {
+    const int seen = numberSeenAlleles(members, n, s);
+    const int r = seen < n ? seen + 1 : seen;
+    s.frequencies.assign(static_cast<std::size_t>(r), 0.0);
+    for (int a = 0; a < n; ++a) {
+        if (s.reducedOf[a] < 0) s.reducedOf[a] = seen;
+        s.frequencies[s.reducedOf[a]] += frequencies[a];
+    }
+    s.identity.assign(static_cast<std::size_t>(r) * r, 0.0);
+    for (int a = 0; a < r; ++a) s.identity[static_cast<std::size_t>(a) * r + a] = 1.0;
+    remapMembers(members, s);
+    PeelingOptions options;
+    options.identityMatrices = true;
+    plan.run(s.members, MarkerModelView{r, s.frequencies, s.identity, s.identity}, s.reduced, options);
+    support.resize(s.reduced.size());
+    dataPossible = true;
+    for (std::size_t k = 0; k < s.reduced.size(); ++k) {
+        const std::vector<double>& joint = s.reduced[k];
+        double total = 0.0;
+        for (double v : joint) total += v;
+        if (!(total > 0.0)) dataPossible = false;
+        auto& out = support[k];
+        out.resize(genotypeCount(n));
+        for (int b = 0; b < n; ++b) {
+            const auto lb = static_cast<std::size_t>(s.reducedOf[b]);
+            for (int a = 0; a <= b; ++a) {
+                const auto la = static_cast<std::size_t>(s.reducedOf[a]);
+                out[genotypeIndex(a, b)] = joint[la * r + lb] + joint[lb * r + la] > 0.0 ? 1 : 0;
+            }
+        }
+    }
+}
+
+}  // namespace kinmatch::engine::detail

@@ -129,32 +129,48 @@ bool peelWithLumpedAlleles(const PeelingPlan& plan, std::span<const PedigreeMemb
     remapMembers(members, s);
     plan.run(s.members, MarkerModelView{r, s.frequencies, s.male, s.female}, s.reduced);
 
+    // Each allele as weights on at most two reduced alleles: itself, or its mix of the two
+    // representatives. Then unordered(a, b) = w_a' (J + J') w_b for a < b and w_a' J w_a for
+    // a == b, J the reduced ordered joint.
+    s.firstIndex.resize(static_cast<std::size_t>(n));
+    s.firstWeight.resize(static_cast<std::size_t>(n));
+    for (int a = 0; a < n; ++a) {
+        const bool lumped = s.reducedOf[a] == lump;
+        s.firstIndex[a] = lumped ? seen : s.reducedOf[a];
+        s.firstWeight[a] = lumped ? s.weightOfFirst[a] : 1.0;
+    }
+    const auto rr = static_cast<std::size_t>(r);
+    s.symmetric.resize(rr * rr);
+    s.column.resize(rr);
     joints.resize(s.reduced.size());
-    std::vector<double> mixed(static_cast<std::size_t>(r));
     for (std::size_t k = 0; k < s.reduced.size(); ++k) {
-        const std::vector<double>& reduced = s.reduced[k];
+        const std::vector<double>& j = s.reduced[k];
+        for (std::size_t i = 0; i < rr; ++i)
+            for (std::size_t c = 0; c < rr; ++c) s.symmetric[i * rr + c] = j[i * rr + c] + j[c * rr + i];
         std::vector<double>& out = joints[k];
-        out.resize(static_cast<std::size_t>(n) * n);
-        const double* rowLow = reduced.data() + static_cast<std::size_t>(seen) * r;
-        const double* rowHigh = rowLow + r;
-        for (int a = 0; a < n; ++a) {
-            const int ia = s.reducedOf[a];
-            const double* row = reduced.data() + static_cast<std::size_t>(ia) * r;
-            if (ia == lump) {
-                const double w = s.weightOfFirst[a];
-                for (int j = 0; j < r; ++j) mixed[j] = w * rowLow[j] + (1.0 - w) * rowHigh[j];
-                row = mixed.data();
+        out.resize(genotypeCount(n));
+        for (int b = 0; b < n; ++b) {
+            // column = (J + J') w_b
+            const std::size_t ib = static_cast<std::size_t>(s.firstIndex[b]);
+            const double wb = s.firstWeight[b];
+            const double* col = s.column.data();
+            if (wb == 1.0) {
+                for (std::size_t i = 0; i < rr; ++i) s.column[i] = s.symmetric[i * rr + ib];
+            } else {
+                for (std::size_t i = 0; i < rr; ++i)
+                    s.column[i] = wb * s.symmetric[i * rr + ib] + (1.0 - wb) * s.symmetric[i * rr + ib + 1];
             }
-            double* to = out.data() + static_cast<std::size_t>(a) * n;
-            for (int b = 0; b < n; ++b) {
-                const int ib = s.reducedOf[b];
-                if (ib != lump) {
-                    to[b] = row[ib];
-                } else {
-                    const double w = s.weightOfFirst[b];
-                    to[b] = w * row[seen] + (1.0 - w) * row[seen + 1];
-                }
+            double* to = out.data() + genotypeIndex(0, b);
+            for (int a = 0; a < b; ++a) {
+                const std::size_t ia = static_cast<std::size_t>(s.firstIndex[a]);
+                const double wa = s.firstWeight[a];
+                to[a] = wa * col[ia] + (1.0 - wa) * col[ia + 1];
             }
+            const std::size_t ia = ib;
+            const double w = wb;
+            to[b] = w == 1.0 ? j[ia * rr + ia]
+                             : w * w * j[ia * rr + ia] + w * (1.0 - w) * s.symmetric[ia * rr + ia + 1] +
+                                   (1.0 - w) * (1.0 - w) * j[(ia + 1) * rr + ia + 1];
         }
     }
     return true;
@@ -187,14 +203,16 @@ void mendelianSupportByLumping(const PeelingPlan& plan, std::span<const Pedigree
         double total = 0.0;
         for (double v : joint) total += v;
         if (!(total > 0.0)) dataPossible = false;
+        const auto rr = static_cast<std::size_t>(r);
+        s.possible.resize(rr * rr);
+        for (std::size_t i = 0; i < rr; ++i)
+            for (std::size_t j = 0; j < rr; ++j) s.possible[i * rr + j] = joint[i * rr + j] + joint[j * rr + i] > 0.0 ? 1 : 0;
         auto& out = support[k];
         out.resize(genotypeCount(n));
+        std::uint8_t* to = out.data();
         for (int b = 0; b < n; ++b) {
-            const auto lb = static_cast<std::size_t>(s.reducedOf[b]);
-            for (int a = 0; a <= b; ++a) {
-                const auto la = static_cast<std::size_t>(s.reducedOf[a]);
-                out[genotypeIndex(a, b)] = joint[la * r + lb] + joint[lb * r + la] > 0.0 ? 1 : 0;
-            }
+            const std::uint8_t* column = s.possible.data() + static_cast<std::size_t>(s.reducedOf[b]) * rr;
+            for (int a = 0; a <= b; ++a) *to++ = column[s.reducedOf[a]];
         }
     }
 }

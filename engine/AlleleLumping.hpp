@@ -26,13 +26,17 @@ struct LumpingScratch {
     std::vector<int> reducedOf;        // full allele -> reduced index
     std::vector<int> fullOfExplicit;   // reduced index -> full allele (explicit ones)
     std::vector<double> weightOfFirst;  // per unseen allele: its weight on the first representative
+    std::vector<int> firstIndex;        // per allele: the first reduced allele it weighs on
+    std::vector<double> firstWeight;    // and the weight there (the rest on the next one)
+    std::vector<double> symmetric, column;
+    std::vector<std::uint8_t> possible;
     std::vector<double> frequencies, male, female, identity;
     std::vector<PedigreeMember> members;
     std::vector<std::vector<double>> reduced;
 };
 
-/// joints[k] = the n x n ordered joint of target k that `plan.run(members, full, joints)`
-/// gives, computed on (seen alleles + two representatives of the unseen + one lump of the
+/// joints[k] = the unordered joint of target k, P(data, genotype a/b) in genotypeIndex order,
+/// that `plan.run(members, full, ...)` gives (summed over both orders), computed on (seen alleles + two representatives of the unseen + one lump of the
 /// rest). Requires lumpableMatrices(full...) and a peelable plan. Returns false, touching
 /// nothing, when fewer than four alleles are unseen (no saving).
 bool peelWithLumpedAlleles(const PeelingPlan& plan, std::span<const PedigreeMember> members,

@@ -52,7 +52,7 @@ double sum(const std::vector<double>& v) {
 struct FamilyScratch {
     std::optional<PeelingPlan> plan;
     std::vector<PedigreeMember> members;
-    std::vector<std::vector<double>> peeled, peeledMendel;
+    std::vector<std::vector<double>> peeled, peeledMendel, unordered;
     std::vector<double> joint, possible;
     detail::LumpingScratch lumping;
     std::vector<std::vector<std::uint8_t>> mendelianSupport;
@@ -100,12 +100,13 @@ std::vector<MarkerTable> tablesAt(const PreparedCase& prepared, int familyIndex,
     const bool peel = scratch.plan->peelable();
     std::vector<std::vector<std::uint8_t>>& lumpedSupport = scratch.mendelianSupport;
     bool referencesMendelian = true;
+    bool lumped = false;  // scratch.unordered holds the unordered joints already
     if (peel) {
         // Alleles no typed member carries are lumped where the model allows it (none, equal,
         // proportional): the pass then costs (seen + 3)^2 per message instead of n^2.
-        if (!matrices.lumpable ||
-            !detail::peelWithLumpedAlleles(*scratch.plan, members, model, scratch.lumping, scratch.peeled))
-            scratch.plan->run(members, model, scratch.peeled);
+        lumped = matrices.lumpable &&
+                 detail::peelWithLumpedAlleles(*scratch.plan, members, model, scratch.lumping, scratch.unordered);
+        if (!lumped) scratch.plan->run(members, model, scratch.peeled);
         if (!mutationModelIsNone)
             detail::mendelianSupportByLumping(*scratch.plan, members, n, marker.frequencies, scratch.lumping,
                                               lumpedSupport, referencesMendelian);
@@ -118,10 +119,11 @@ std::vector<MarkerTable> tablesAt(const PreparedCase& prepared, int familyIndex,
         // P(D, G_MP = g) / P(D) is the posterior of the missing person; dividing by the
         // Hardy-Weinberg probability of g gives the LR of remains with genotype g.
         try {
-            unorderedJoint(peel ? scratch.peeled[k] : jointWithTarget(members, target, model), n, joint);
+            if (!lumped) unorderedJoint(peel ? scratch.peeled[k] : jointWithTarget(members, target, model), n, joint);
         } catch (const Error& e) {
             throw Error("family " + family.name + ", marker " + marker.name + ": " + e.what());
         }
+        if (lumped) joint.swap(scratch.unordered[k]);
         const double likelihood = sum(joint);
         if (!(likelihood > 0.0))
             throw InputError("family " + family.name + ": the references' genotypes at marker " + marker.name +

@@ -160,11 +160,16 @@ bool peelWithLumpedAlleles(const PeelingPlan& plan, std::span<const PedigreeMemb
                 for (std::size_t i = 0; i < rr; ++i)
                     s.column[i] = wb * s.symmetric[i * rr + ib] + (1.0 - wb) * s.symmetric[i * rr + ib + 1];
             }
+            // Most alleles are unseen: col[high] + w_a (col[low] - col[high]) for all of them in
+            // one loop that vectorises, then the few seen ones and the representatives overwritten.
             double* to = out.data() + genotypeIndex(0, b);
-            for (int a = 0; a < b; ++a) {
-                const std::size_t ia = static_cast<std::size_t>(s.firstIndex[a]);
-                const double wa = s.firstWeight[a];
-                to[a] = wa * col[ia] + (1.0 - wa) * col[ia + 1];
+            const double base = col[seen + 1];
+            const double slope = col[seen] - col[seen + 1];
+            const double* weight = s.weightOfFirst.data();
+            for (int a = 0; a < b; ++a) to[a] = base + weight[a] * slope;
+            for (int e = 0; e < seen + 2; ++e) {
+                const int a = s.fullOfExplicit[e];
+                if (a < b) to[a] = col[e];
             }
             const std::size_t ia = ib;
             const double w = wb;
@@ -209,10 +214,15 @@ void mendelianSupportByLumping(const PeelingPlan& plan, std::span<const Pedigree
             for (std::size_t j = 0; j < rr; ++j) s.possible[i * rr + j] = joint[i * rr + j] + joint[j * rr + i] > 0.0 ? 1 : 0;
         auto& out = support[k];
         out.resize(genotypeCount(n));
-        std::uint8_t* to = out.data();
         for (int b = 0; b < n; ++b) {
+            // Unseen alleles all read the lump's entry: fill, then set the seen ones.
             const std::uint8_t* column = s.possible.data() + static_cast<std::size_t>(s.reducedOf[b]) * rr;
-            for (int a = 0; a <= b; ++a) *to++ = column[s.reducedOf[a]];
+            std::uint8_t* to = out.data() + genotypeIndex(0, b);
+            std::fill(to, to + b + 1, column[seen < n ? seen : 0]);
+            for (int e = 0; e < seen; ++e) {
+                const int a = s.fullOfExplicit[e];
+                if (a <= b) to[a] = column[e];
+            }
         }
     }
 }

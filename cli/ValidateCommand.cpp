@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
+#include <algorithm>
 #include <functional>
 #include <iostream>
+#include <thread>
+
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
 
 #include "cli/Commands.hpp"
 #include "cli/RunSettings.hpp"
@@ -31,6 +36,8 @@ int runValidate(const std::vector<std::string>& args, const std::string&) {
     const auto settings = parseRunSettings("validate", args);
     if (!settings) return 0;
     const RunSettings& s = *settings;
+    const int threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
 
     std::vector<std::string> problems;
     Warnings warnings;
@@ -51,17 +58,32 @@ int runValidate(const std::vector<std::string>& args, const std::string&) {
             })) {
             std::vector<engine::MarkerMatrices> matrices;
             if (attempt(problems, [&] { matrices = engine::buildMarkerMatrices(prepared.markers, s.model()); })) {
-                // Every family and marker on its own, so one contradiction does not hide the next.
-                std::vector<std::string> notes;
-                for (std::size_t f = 0; f < prepared.families.size(); ++f) {
-                    for (std::size_t m = 0; m < prepared.markers.size(); ++m)
-                        attempt(problems, [&] {
-                            engine::buildMarkerTables(prepared, static_cast<int>(f), static_cast<int>(m), matrices[m],
-                                                      s.model().isNone(), notes);
-                        });
-                    ++familiesChecked;
+                // Families in parallel, each with all its markers at once; a family that fails
+                // is gone over marker by marker, so one contradiction does not hide the next.
+                // Problems and notes are gathered per family and listed in family order.
+                const std::size_t familyCount = prepared.families.size();
+                std::vector<std::vector<std::string>> familyProblems(familyCount), familyNotes(familyCount);
+                const bool isNone = s.model().isNone();
+                tbb::parallel_for(std::size_t{0}, familyCount, [&](std::size_t f) {
+                    const int family = static_cast<int>(f);
+                    std::vector<std::string> notes;
+                    try {
+                        engine::buildFamilyTables(prepared, family, matrices, isNone, notes);
+                    } catch (const Error&) {
+                        notes.clear();
+                        for (std::size_t m = 0; m < prepared.markers.size(); ++m)
+                            attempt(familyProblems[f], [&] {
+                                engine::buildMarkerTables(prepared, family, static_cast<int>(m), matrices[m], isNone,
+                                                          notes);
+                            });
+                    }
+                    familyNotes[f] = std::move(notes);
+                });
+                for (std::size_t f = 0; f < familyCount; ++f) {
+                    for (auto& p : familyProblems[f]) problems.push_back(std::move(p));
+                    for (auto& n : familyNotes[f]) warnings.add(std::move(n));
                 }
-                for (auto& n : notes) warnings.add(std::move(n));
+                familiesChecked = familyCount;
             }
         }
     }

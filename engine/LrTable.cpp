@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "engine/LrTable.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <span>
 #include <limits>
 #include <optional>
 
+#include "engine/AlleleLumping.hpp"
 #include "engine/Errors.hpp"
 #include "engine/PedigreeLikelihood.hpp"
 #include "engine/Peeling.hpp"
@@ -19,6 +22,8 @@ std::vector<MarkerMatrices> buildMarkerMatrices(const std::vector<Marker>& marke
         all.push_back(MarkerMatrices{buildMutationMatrix(model.male, m.name, m.alleles, m.frequencies),
                                      buildMutationMatrix(model.female, m.name, m.alleles, m.frequencies),
                                      buildMutationMatrix(none, m.name, m.alleles, m.frequencies)});
+        MarkerMatrices& built = all.back();
+        built.lumpable = detail::lumpableMatrices(built.male, built.female, m.frequencies, m.alleleCount());
     }
     return all;
 }
@@ -47,8 +52,10 @@ double sum(const std::vector<double>& v) {
 struct FamilyScratch {
     std::optional<PeelingPlan> plan;
     std::vector<PedigreeMember> members;
-    std::vector<std::vector<double>> peeled, peeledMendel;
+    std::vector<std::vector<double>> peeled, peeledMendel, unordered;
     std::vector<double> joint, possible;
+    detail::LumpingScratch lumping;
+    std::vector<std::vector<std::uint8_t>> mendelianSupport;
 };
 
 std::vector<MarkerTable> tablesAt(const PreparedCase& prepared, int familyIndex, int markerIndex,
@@ -91,13 +98,18 @@ std::vector<MarkerTable> tablesAt(const PreparedCase& prepared, int familyIndex,
     // depends on the typed pattern only, so consecutive markers mostly share it.
     if (!scratch.plan || !scratch.plan->fits(members)) scratch.plan.emplace(members, family.missingPersons);
     const bool peel = scratch.plan->peelable();
+    std::vector<std::vector<std::uint8_t>>& lumpedSupport = scratch.mendelianSupport;
+    bool referencesMendelian = true;
+    bool lumped = false;  // scratch.unordered holds the unordered joints already
     if (peel) {
-        scratch.plan->run(members, model, scratch.peeled);
-        if (!mutationModelIsNone) {
-            PeelingOptions identity;
-            identity.identityMatrices = true;  // matrices.identity, by construction
-            scratch.plan->run(members, mendel, scratch.peeledMendel, identity);
-        }
+        // Alleles no typed member carries are lumped where the model allows it (none, equal,
+        // proportional): the pass then costs (seen + 3)^2 per message instead of n^2.
+        lumped = matrices.lumpable &&
+                 detail::peelWithLumpedAlleles(*scratch.plan, members, model, scratch.lumping, scratch.unordered);
+        if (!lumped) scratch.plan->run(members, model, scratch.peeled);
+        if (!mutationModelIsNone)
+            detail::mendelianSupportByLumping(*scratch.plan, members, n, marker.frequencies, scratch.lumping,
+                                              lumpedSupport, referencesMendelian);
     }
     std::vector<double>& joint = scratch.joint;
     std::vector<double>& possible = scratch.possible;
@@ -107,25 +119,27 @@ std::vector<MarkerTable> tablesAt(const PreparedCase& prepared, int familyIndex,
         // P(D, G_MP = g) / P(D) is the posterior of the missing person; dividing by the
         // Hardy-Weinberg probability of g gives the LR of remains with genotype g.
         try {
-            unorderedJoint(peel ? scratch.peeled[k] : jointWithTarget(members, target, model), n, joint);
+            if (!lumped) unorderedJoint(peel ? scratch.peeled[k] : jointWithTarget(members, target, model), n, joint);
         } catch (const Error& e) {
             throw Error("family " + family.name + ", marker " + marker.name + ": " + e.what());
         }
+        if (lumped) joint.swap(scratch.unordered[k]);
         const double likelihood = sum(joint);
         if (!(likelihood > 0.0))
             throw InputError("family " + family.name + ": the references' genotypes at marker " + marker.name +
                              " are impossible together under the mutation model (check the samples or use a mutation model)");
 
+        if (!mutationModelIsNone && !peel) {
+            unorderedJoint(jointWithTarget(members, target, mendel), n, possible);
+            referencesMendelian = sum(possible) > 0.0;
+        }
         if (!mutationModelIsNone) {
-            unorderedJoint(peel ? scratch.peeledMendel[k] : jointWithTarget(members, target, mendel), n, possible);
-            const double mendelLikelihood = sum(possible);
-            if (!(mendelLikelihood > 0.0) && !warnedMendel) {
+            if (!referencesMendelian && !warnedMendel) {
                 notes.push_back("family " + family.name + ": the references at marker " + marker.name +
                                 " are inconsistent without mutation; every remains counts this marker as inconsistent");
                 warnedMendel = true;
             }
         }
-        const std::vector<double>& support = mutationModelIsNone ? joint : possible;
 
         MarkerTable& table = tables[k];
         table.relativeTyped = anyTyped;
@@ -145,7 +159,12 @@ std::vector<MarkerTable> tablesAt(const PreparedCase& prepared, int familyIndex,
         if (values == TableValues::kLog10)
             for (double& v : stored) v = log10OfRatio(v);
         std::uint8_t* possibleOut = table.mendelianPossible.data();
-        for (std::size_t g = 0; g < support.size(); ++g) possibleOut[g] = support[g] > 0.0 ? 1 : 0;
+        if (!mutationModelIsNone && peel) {
+            std::copy(lumpedSupport[k].begin(), lumpedSupport[k].end(), possibleOut);
+        } else {
+            const std::vector<double>& support = mutationModelIsNone ? joint : possible;
+            for (std::size_t g = 0; g < support.size(); ++g) possibleOut[g] = support[g] > 0.0 ? 1 : 0;
+        }
     }
     return tables;
 }

@@ -17,6 +17,9 @@ struct MarkerMatrices {
     std::vector<double> male;
     std::vector<double> female;
     std::vector<double> identity;  // Mendelian transmission, for the consistency check
+    /// Alleles nobody in a family carries may be lumped (equal, proportional, none; see
+    /// engine/AlleleLumping.hpp). False leaves every allele explicit, as for stepwise.
+    bool lumpable = false;
 };
 
 /// Throws: Error naming the marker when the model is undefined for it.

@@ -55,7 +55,13 @@ struct Batch {
 struct TopList {
     std::vector<Candidate> kept;
     std::int16_t cut = kAcceptAll;
+    // The exact value of the keep-th best once the list has been pruned: a pair whose
+    // estimate lies clearly below it can never enter.
+    double floor = -std::numeric_limits<double>::infinity();
 };
+
+// How far estimateLog10 may lie from the exact sum of logs (21 markers: ~1e-14), with room.
+constexpr double kEstimateMargin = 1e-9;
 
 class Screener {
 public:
@@ -159,6 +165,7 @@ void Screener::offer(TopList& list, const Candidate& c, std::size_t keep, int ty
     // come back: keeping exactly `keep` bounds the list even when thousands of pairs tie.
     list.kept.resize(keep);
     const double kthBest = list.kept[keep - 1].log10Lr;
+    list.floor = std::max(list.floor, kthBest);
     // The cut admits every pair that could still tie the keep-th best (its name may be better).
     list.cut = std::max(list.cut, screeningCut(kthBest, typedMarkers, scale_));
 }
@@ -191,9 +198,19 @@ void Screener::scoreBlock(const Batch& batch, std::size_t block, std::vector<Top
                 const std::size_t index = firstTable + hits[h].lane;
                 if (index >= batch.tables.size()) continue;
                 const std::size_t r = chunk + hits[h].remains;
+                TopList& remainsList = byRemains_[r];
+                // Most hits of a tight cut still fall short of the lists' exact floors: one log10
+                // of the ratios' product tells, where the exact score takes one per marker.
+                const double missingFloor = keepPerMissing == 0 ? std::numeric_limits<double>::infinity()
+                                                                : byMissing[index * blockCount_ + block].floor;
+                if (remainsList.floor > -std::numeric_limits<double>::infinity() &&
+                    missingFloor > -std::numeric_limits<double>::infinity()) {
+                    const double estimate = detail::estimateLog10(prepared_.remains[r], batch.tables[index]);
+                    if (estimate < remainsList.floor - kEstimateMargin && estimate < missingFloor - kEstimateMargin)
+                        continue;
+                }
                 const Candidate c = detail::scorePair<TableValues::kRatio>(prepared_.remains[r], static_cast<int>(r), batch.tables[index]);
                 ++exact;
-                TopList& remainsList = byRemains_[r];
                 if (hits[h].score >= remainsList.cut) offer(remainsList, c, keep, typedMarkers_[r], true);
                 if (keepPerMissing == 0) continue;
                 TopList& missingList = byMissing[index * blockCount_ + block];

@@ -94,18 +94,30 @@ double seriesLog10(double x) noexcept {
     return (2.0 * atanh + exponent * kLn2) * kLog10E;
 }
 
+// nearbyint for |x| < 2^51 under the default rounding mode (ties to even), without the libm
+// call x86-64 needs below SSE4.1; the AVX2 quantiser rounds the same way.
+double roundToNearest(double x) noexcept {
+    constexpr double kMagic = 6755399441055744.0;  // 1.5 * 2^52
+    return (x + kMagic) - kMagic;  // IEEE arithmetic: the compiler may not fold this to x
+}
+
 }  // namespace
 
 std::int16_t quantiseRatio(double lr, double scale) noexcept {
     if (std::isnan(lr)) return std::numeric_limits<std::int16_t>::max();
     if (!(lr > 0.0)) return std::numeric_limits<std::int16_t>::min();
     if (!std::isnormal(lr) || std::isinf(lr)) return quantiseLog10(std::log10(lr), scale);
-    const double units = std::nearbyint(seriesLog10(lr) * scale);
+    const double units = roundToNearest(seriesLog10(lr) * scale);
     return static_cast<std::int16_t>(std::clamp(units, -32767.0, 32767.0));
 }
 
 void quantiseRatios(const double* ratios, std::size_t count, double scale, std::int16_t* out,
                     std::size_t outStride) noexcept {
+    static const bool avx2 = avx2Available();
+    if (avx2) {
+        detail::quantiseRatiosAvx2(ratios, count, scale, out, outStride);
+        return;
+    }
     for (std::size_t i = 0; i < count; ++i) {
         const double lr = ratios[i];
         std::uint64_t bits;
@@ -113,7 +125,7 @@ void quantiseRatios(const double* ratios, std::size_t count, double scale, std::
         const auto exponentField = static_cast<unsigned>(bits >> 52);  // sign bit included
         // Positive, normal and finite: exponent field in [1, 0x7fe] with the sign bit clear.
         if (exponentField - 1u < 0x7feu) {
-            const double units = std::nearbyint(seriesLog10(lr) * scale);
+            const double units = roundToNearest(seriesLog10(lr) * scale);
             out[i * outStride] = static_cast<std::int16_t>(std::clamp(units, -32767.0, 32767.0));
         } else {
             out[i * outStride] = quantiseRatio(lr, scale);

@@ -97,6 +97,9 @@ namespace detail {
 std::size_t screenTileAvx2(int width, const std::int16_t* rows, const std::uint32_t* remainsRows,
                            std::size_t markerCount, std::size_t remainsCount, const std::int16_t* cutRemains,
                            const std::int16_t* cutLanes, TileHit* hits);
+// quantiseRatios four at a time; the same values bit for bit.
+void quantiseRatiosAvx2(const double* ratios, std::size_t count, double scale, std::int16_t* out,
+                        std::size_t outStride) noexcept;
 }  // namespace detail
 
 }  // namespace kinmatch::engine

@@ -2,6 +2,8 @@
 #include "formats/ProfileReader.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <charconv>
 #include <cstdint>
 #include <functional>
@@ -138,6 +140,41 @@ class RowsSeen {
     std::unordered_map<std::uint64_t, std::size_t> unstoredLines_;
 };
 
+// Allele labels and most marker names are at most 8 bytes. Packed into an integer they index
+// a small direct-mapped table, which answers nearly every row with one comparison instead of
+// hashing the text; misses fall back to the TextMaps, which stay the record.
+template <typename Value>
+class ShortTextCache {
+  public:
+    const Value* find(std::string_view text) const noexcept {
+        if (text.empty() || text.size() > 8) return nullptr;
+        const std::uint64_t key = pack(text);
+        const Slot& slot = slots_[slotOf(key, text.size())];
+        return slot.size == text.size() && slot.key == key ? &slot.value : nullptr;
+    }
+    void insert(std::string_view text, const Value& value) noexcept {
+        if (text.empty() || text.size() > 8) return;
+        const std::uint64_t key = pack(text);
+        slots_[slotOf(key, text.size())] = Slot{key, static_cast<std::uint8_t>(text.size()), value};
+    }
+
+  private:
+    static std::uint64_t pack(std::string_view text) noexcept {
+        std::uint64_t key = 0;
+        std::memcpy(&key, text.data(), text.size());
+        return key;
+    }
+    static std::size_t slotOf(std::uint64_t key, std::size_t size) noexcept {
+        return static_cast<std::size_t>(((key ^ size) * 0x9E3779B97F4A7C15ULL) >> 56);
+    }
+    struct Slot {
+        std::uint64_t key = 0;
+        std::uint8_t size = 0;  // 0 = empty
+        Value value{};
+    };
+    std::array<Slot, 256> slots_{};
+};
+
 }  // namespace
 
 ProfileSet readProfiles(std::istream& in, const std::string& fileName) {
@@ -159,8 +196,14 @@ ProfileSet readProfiles(std::istream& in, const std::string& fileName) {
     RowsSeen seen;
     FieldSplitter splitter;
     std::vector<std::string_view> alleles;
+    ShortTextCache<const MarkerSpelling*> spellingCache;
+    ShortTextCache<InternedString> labelCache;
     const auto spellingOf = [&](std::string_view marker) -> const MarkerSpelling& {
-        if (const auto it = spellings.find(marker); it != spellings.end()) return it->second;
+        if (const MarkerSpelling* const* cached = spellingCache.find(marker)) return **cached;
+        if (const auto it = spellings.find(marker); it != spellings.end()) {
+            spellingCache.insert(marker, &it->second);
+            return it->second;
+        }
         // `AMEL` and `Amelogenin` name the same row.
         const bool amelogenin = engine::isAmelogenin(marker);
         const std::string key = amelogenin ? std::string("AMELOGENIN") : engine::markerKey(marker);
@@ -172,8 +215,12 @@ ProfileSet readProfiles(std::istream& in, const std::string& fileName) {
             .first->second;
     };
     const auto labelOf = [&](std::string_view allele) {
-        if (const auto it = labels.find(allele); it != labels.end()) return it->second;
-        return labels.emplace(std::string(allele), InternedString(allele)).first->second;
+        if (const InternedString* cached = labelCache.find(allele)) return *cached;
+        const auto it = labels.find(allele);
+        const InternedString label =
+            it != labels.end() ? it->second : labels.emplace(std::string(allele), InternedString(allele)).first->second;
+        labelCache.insert(allele, label);
+        return label;
     };
     // The line of the first row of `profile` at marker `key`, for a duplicate's error.
     const auto firstLine = [&](std::size_t profile, std::uint32_t key) {

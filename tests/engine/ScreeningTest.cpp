@@ -143,6 +143,19 @@ TEST_CASE("Quantising a ratio agrees with quantising its log10", "[screening]") 
         REQUIRE(batch[2 * i + 1] == engine::quantiseRatio(ratios[i], 256.0));
         REQUIRE(batch[2 * i] == 99);
     }
+    // The AVX2 quantiser, called directly, gives the scalar bits on a large sample too.
+    if (__builtin_cpu_supports("avx2")) {
+        std::uniform_real_distribution<double> wide(-320.0, 320.0);
+        std::vector<double> many;
+        for (int i = 0; i < 200003; ++i) many.push_back(std::pow(10.0, wide(rng)));
+        for (double scale : {256.0, 117.3}) {
+            std::vector<std::int16_t> vectorised(many.size());
+            engine::detail::quantiseRatiosAvx2(many.data(), many.size(), scale, vectorised.data(), 1);
+            std::size_t mismatches = 0;
+            for (std::size_t i = 0; i < many.size(); ++i) mismatches += vectorised[i] != engine::quantiseRatio(many[i], scale);
+            CHECK(mismatches == 0);
+        }
+    }
     CHECK(engine::quantiseRatio(0.0, 256.0) == -32768);
     CHECK(engine::quantiseRatio(1.0, 256.0) == 0);
     CHECK(engine::quantiseRatio(10.0, 256.0) == 256);

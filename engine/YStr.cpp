@@ -79,7 +79,11 @@ LocusComparison compareLocus(const std::string& locus, const AlleleSet& a, const
 
 std::string toString(const Allele& allele) {
     std::string out = std::to_string(allele.repeats);
-    if (allele.partial != 0) out += "." + std::to_string(allele.partial);
+    if (allele.partial != 0) {
+        // Two appends, not "." + to_string(...): g++ 12 raises a false -Wrestrict on the latter.
+        out += '.';
+        out += std::to_string(allele.partial);
+    }
     return out;
 }
 

@@ -18,6 +18,7 @@
 
 #include "engine/Allele.hpp"
 #include "engine/Errors.hpp"
+#include "formats/ProfileColumns.hpp"
 #include "formats/TextLines.hpp"
 
 namespace kinmatch::formats {
@@ -28,76 +29,6 @@ namespace {
 constexpr std::size_t kMaxAlleles = 2;
 constexpr std::string_view kExpectedHeader =
     "expected SampleName,Marker,Allele1,Allele2 or a GeneMapper table with Sample Name, Marker, Allele 1, ...";
-
-// `Sample Name`, `sample_name` and `SampleName` are the same column.
-std::string headerKey(std::string_view name) {
-    std::string key;
-    for (char c : lowerAscii(name)) {
-        if (c != ' ' && c != '_') key += c;
-    }
-    return key;
-}
-
-// The allele number N of an `AlleleN` header key, or nullopt.
-std::optional<int> tryAlleleColumn(std::string_view key) {
-    constexpr std::string_view kPrefix = "allele";
-    if (!key.starts_with(kPrefix) || key.size() == kPrefix.size()) return std::nullopt;
-    key.remove_prefix(kPrefix.size());
-    int number = 0;
-    const auto [ptr, ec] = std::from_chars(key.data(), key.data() + key.size(), number);
-    if (ec != std::errc() || ptr != key.data() + key.size() || number < 1) return std::nullopt;
-    return number;
-}
-
-struct Columns {
-    std::size_t sample = 0;
-    std::size_t marker = 0;
-    std::vector<std::size_t> alleles;  // in AlleleN order
-    std::size_t width = 0;             // header cells, without trailing empty padding
-};
-
-Columns decodeHeader(const std::vector<std::string>& header, const SourcePos& pos) {
-    Columns columns;
-    std::optional<std::size_t> sample;
-    std::optional<std::size_t> marker;
-    std::map<int, std::size_t> alleles;
-    const auto claim = [&](std::optional<std::size_t>& slot, std::size_t col) {
-        if (slot)
-            throw InputError(pos.file, pos.line,
-                             "header column " + quoted(header[col]) + " repeats column " + quoted(header[*slot]) +
-                                 " (" + std::string(kExpectedHeader) + ")");
-        slot = col;
-    };
-    for (std::size_t col = 0; col < header.size(); ++col) {
-        const std::string key = headerKey(header[col]);
-        if (key == "samplename") {
-            claim(sample, col);
-        } else if (key == "marker") {
-            claim(marker, col);
-        } else if (const auto number = tryAlleleColumn(key)) {
-            std::optional<std::size_t> slot;
-            if (const auto it = alleles.find(*number); it != alleles.end()) slot = it->second;
-            claim(slot, col);
-            alleles.emplace(*number, col);
-        }
-    }
-    if (!sample)
-        throw InputError(pos.file, pos.line, "header has no SampleName column (" + std::string(kExpectedHeader) + ")");
-    if (!marker)
-        throw InputError(pos.file, pos.line, "header has no Marker column (" + std::string(kExpectedHeader) + ")");
-    if (alleles.empty())
-        throw InputError(pos.file, pos.line, "header has no Allele1 column (" + std::string(kExpectedHeader) + ")");
-    columns.sample = *sample;
-    columns.marker = *marker;
-    for (const auto& [number, col] : alleles) columns.alleles.push_back(col);
-    columns.width = header.size();
-    while (columns.width > 0 && header[columns.width - 1].empty()) --columns.width;
-    return columns;
-}
-
-std::string_view cell(const std::vector<std::string_view>& cells, std::size_t col) {
-    return col < cells.size() ? cells[col] : std::string_view();
-}
 
 // A marker spelling of this file, resolved once: every row repeats one of a few dozen.
 struct MarkerSpelling {
@@ -186,7 +117,7 @@ ProfileSet readProfiles(std::istream& in, const std::string& fileName) {
 
     const char delimiter = lines.line().find('\t') != std::string_view::npos ? '\t' : ',';
     const std::vector<std::string> header = splitFields(lines.line(), delimiter);
-    const Columns columns = decodeHeader(header, lines.pos());
+    const ProfileColumns columns = decodeProfileHeader(header, lines.pos(), kExpectedHeader);
 
     ProfileSet set{.source = fileName, .profiles = {}};
     TextMap<std::size_t> profileIndex;
@@ -240,8 +171,8 @@ ProfileSet readProfiles(std::istream& in, const std::string& fileName) {
                                      std::to_string(columns.width) + " (value " + quoted(cells[col]) + " in column " +
                                      std::to_string(col + 1) + "; expected at most one cell per header column)");
         }
-        const std::string_view sample = cell(cells, columns.sample);
-        const std::string_view marker = cell(cells, columns.marker);
+        const std::string_view sample = cellAt(cells, columns.sample);
+        const std::string_view marker = cellAt(cells, columns.marker);
         if (sample.empty())
             throw InputError(
                 fileName, line,
@@ -267,7 +198,7 @@ ProfileSet readProfiles(std::istream& in, const std::string& fileName) {
 
         alleles.clear();
         for (std::size_t col : columns.alleles) {
-            const std::string_view allele = cell(cells, col);
+            const std::string_view allele = cellAt(cells, col);
             if (!allele.empty()) alleles.push_back(allele);
         }
         if (alleles.size() > kMaxAlleles) {

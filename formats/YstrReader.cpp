@@ -13,6 +13,7 @@
 
 #include "engine/Allele.hpp"
 #include "engine/Errors.hpp"
+#include "formats/ProfileColumns.hpp"
 #include "formats/TextLines.hpp"
 
 namespace kinmatch::formats {
@@ -23,69 +24,6 @@ namespace ystr = engine::ystr;
 
 constexpr std::string_view kExpectedHeader =
     "expected SampleName,Marker,Allele1,Allele2,... or a GeneMapper table with Sample Name, Marker, Allele 1, ...";
-
-// `Sample Name`, `sample_name` and `SampleName` are the same column (as in ProfileReader).
-std::string headerKey(std::string_view name) {
-    std::string key;
-    for (char c : lowerAscii(name)) {
-        if (c != ' ' && c != '_') key += c;
-    }
-    return key;
-}
-
-std::optional<int> tryAlleleColumn(std::string_view key) {
-    constexpr std::string_view kPrefix = "allele";
-    if (!key.starts_with(kPrefix) || key.size() == kPrefix.size()) return std::nullopt;
-    key.remove_prefix(kPrefix.size());
-    int number = 0;
-    const auto [ptr, ec] = std::from_chars(key.data(), key.data() + key.size(), number);
-    if (ec != std::errc() || ptr != key.data() + key.size() || number < 1) return std::nullopt;
-    return number;
-}
-
-struct Columns {
-    std::size_t sample = 0;
-    std::size_t marker = 0;
-    std::vector<std::size_t> alleles;  // in AlleleN order
-    std::size_t width = 0;             // header cells, without trailing empty padding
-};
-
-Columns decodeHeader(const std::vector<std::string>& header, const SourcePos& pos) {
-    std::optional<std::size_t> sample;
-    std::optional<std::size_t> marker;
-    std::map<int, std::size_t> alleles;
-    const auto fail = [&](const std::string& what) {
-        throw InputError(pos.file, pos.line, what + " (" + std::string(kExpectedHeader) + ")");
-    };
-    for (std::size_t col = 0; col < header.size(); ++col) {
-        const std::string key = headerKey(header[col]);
-        std::optional<std::size_t>* slot = nullptr;
-        std::optional<std::size_t> alleleSlot;
-        if (key == "samplename") {
-            slot = &sample;
-        } else if (key == "marker") {
-            slot = &marker;
-        } else if (const auto number = tryAlleleColumn(key)) {
-            if (const auto it = alleles.find(*number); it != alleles.end()) alleleSlot = it->second;
-            slot = &alleleSlot;
-            alleles.emplace(*number, col);
-        }
-        if (slot == nullptr) continue;
-        if (*slot) fail("header column " + quoted(header[col]) + " repeats column " + quoted(header[**slot]));
-        *slot = col;
-    }
-    if (!sample) fail("header has no SampleName column");
-    if (!marker) fail("header has no Marker column");
-    if (alleles.empty()) fail("header has no Allele1 column");
-    Columns columns{.sample = *sample, .marker = *marker, .alleles = {}, .width = header.size()};
-    for (const auto& [number, col] : alleles) columns.alleles.push_back(col);
-    while (columns.width > 0 && header[columns.width - 1].empty()) --columns.width;
-    return columns;
-}
-
-std::string_view cell(const std::vector<std::string_view>& cells, std::size_t col) {
-    return col < cells.size() ? cells[col] : std::string_view();
-}
 
 std::string listed(const ystr::AlleleSet& alleles) {
     std::string list;
@@ -104,7 +42,7 @@ ystr::HaplotypeSet readYstrHaplotypes(std::istream& in, const std::string& fileN
 
     const char delimiter = lines.line().find('\t') != std::string_view::npos ? '\t' : ',';
     const std::vector<std::string> header = splitFields(lines.line(), delimiter);
-    const Columns columns = decodeHeader(header, lines.pos());
+    const ProfileColumns columns = decodeProfileHeader(header, lines.pos(), kExpectedHeader);
 
     ystr::HaplotypeSet set{.source = fileName, .haplotypes = {}};
     TextMap<std::size_t> haplotypeIndex;
@@ -131,8 +69,8 @@ ystr::HaplotypeSet readYstrHaplotypes(std::istream& in, const std::string& fileN
                 fail(col, "value " + quoted(cells[col]) + " beyond the " + std::to_string(columns.width) +
                               " header columns (expected at most one cell per header column)");
         }
-        const std::string_view sample = cell(cells, columns.sample);
-        const std::string_view marker = cell(cells, columns.marker);
+        const std::string_view sample = cellAt(cells, columns.sample);
+        const std::string_view marker = cellAt(cells, columns.marker);
         if (sample.empty()) fail(columns.sample, "row has no sample name (expected the sample the row belongs to)");
         if (marker.empty())
             fail(columns.marker, "row of sample " + std::string(sample) + " has no locus name (expected e.g. DYS19)");
@@ -170,7 +108,7 @@ ystr::HaplotypeSet readYstrHaplotypes(std::istream& in, const std::string& fileN
         ystr::AlleleSet alleles;
         const std::size_t copies = ystr::maxCopies(key);
         for (std::size_t col : columns.alleles) {
-            const std::string_view label = cell(cells, col);
+            const std::string_view label = cellAt(cells, col);
             if (label.empty()) continue;
             const auto allele = ystr::tryParseAllele(label);
             if (!allele)

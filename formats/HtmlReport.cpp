@@ -126,7 +126,14 @@ std::string log10Exact(double value) { return MatchTsvWriter::formatLog10(value)
 
 std::string probabilityText(double value) {
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.6g", value);
+    // Six significant digits would print 0.99999999998 as "1", which a reviewer reads as
+    // certainty; near 1 the distance from 1 is what tells posteriors apart.
+    if (value >= 0.9999995 && value < 1.0)
+        std::snprintf(buffer, sizeof buffer, "1 \u2212 %.3g", 1.0 - value);
+    else if (value == 1.0)
+        std::snprintf(buffer, sizeof buffer, "1 \u2212 &lt;1e-16");
+    else
+        std::snprintf(buffer, sizeof buffer, "%.6g", value);
     return buffer;
 }
 

@@ -3,6 +3,8 @@
 // read back from the HTML (candidates, LRs, per-marker values), with hostile ids and bad input.
 
 #include <catch2/catch.hpp>
+
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -181,6 +183,12 @@ TEST_CASE("The report of the sample case shows every remains' candidates and LRs
         const std::string page = readFile(dir / "report" / "remains" / "UR-0003.html");
         CHECK_THAT(page, Contains("<th>posterior</th>"));
         CHECK_THAT(page, Contains("decision: <strong>identification</strong>"));
+        // Its posterior is within 1e-10 of 1: the page says how far, never a bare "1".
+        const double posterior = std::stod(byRemains.at("UR-0003")[0].at("posterior"));
+        char expected[64];
+        std::snprintf(expected, sizeof expected, "posterior 1 \u2212 %.3g;", 1.0 - posterior);
+        CHECK_THAT(page, Contains(expected));
+        CHECK_THAT(page, !Contains("posterior 1;"));
     }
     SECTION("the LR plot counts every reported pair once") {
         const auto bins = elements(index, "bin");

@@ -60,28 +60,6 @@ std::vector<std::string> lines(const std::string& text) {
     return result;
 }
 
-std::vector<std::string> fields(const std::string& line) {
-    std::vector<std::string> result;
-    std::istringstream in(line);
-    for (std::string field; std::getline(in, field, '\t');) result.push_back(field);
-    return result;
-}
-
-// Data rows of a TSV with `#` comments, as maps from header name to value.
-std::vector<std::map<std::string, std::string>> namedRows(const std::string& tsv) {
-    const auto all = lines(withoutComments(tsv));
-    std::vector<std::map<std::string, std::string>> rows;
-    if (all.empty()) return rows;
-    const auto header = fields(all[0]);
-    for (std::size_t i = 1; i < all.size(); ++i) {
-        const auto cells = fields(all[i]);
-        std::map<std::string, std::string> row;
-        for (std::size_t c = 0; c < header.size() && c < cells.size(); ++c) row[header[c]] = cells[c];
-        rows.push_back(row);
-    }
-    return rows;
-}
-
 std::string sha256sum(const std::filesystem::path& file) {
     const std::string command = "sha256sum '" + file.string() + "'";
     std::FILE* pipe = popen(command.c_str(), "r");
@@ -111,7 +89,7 @@ void checkSampleJob(const std::string& url) {
     const auto listed = lines(succeed({"db", "runs", "--db", url}).out);
     REQUIRE(listed.size() >= 2);
     CHECK(listed[0] == "run\tstarted\tfinished\tkinmatch\tremains\tfamilies\tcandidates\tcommand");
-    const auto last = fields(listed.back());
+    const auto last = tabFields(listed.back());
     REQUIRE(last.size() == 8);
     CHECK(last[0] == std::to_string(id));
     CHECK(last[4] == "60");

@@ -133,13 +133,6 @@ std::vector<std::string> differingLines(const std::string& expected, const std::
     return differences;
 }
 
-std::vector<std::string> tabFields(const std::string& line) {
-    std::vector<std::string> fields;
-    std::istringstream in(line);
-    for (std::string field; std::getline(in, field, '\t');) fields.push_back(field);
-    return fields;
-}
-
 // The data rows (no comments, no header) of a match TSV, split into fields.
 std::vector<std::vector<std::string>> dataRows(const std::string& tsv) {
     std::vector<std::vector<std::string>> rows;

@@ -34,9 +34,7 @@ std::map<std::string, std::vector<std::string>> rowsByPair(const std::string& ts
     std::string line;
     std::getline(in, line);  // header
     while (std::getline(in, line)) {
-        std::vector<std::string> fields;
-        std::istringstream row(line);
-        for (std::string f; std::getline(row, f, '\t');) fields.push_back(f);
+        const std::vector<std::string> fields = tabFields(line);
         rows[fields.at(0) + " " + fields.at(1)] = fields;
     }
     return rows;

@@ -92,26 +92,6 @@ std::vector<std::map<std::string, std::string>> elements(const std::string& page
     return found;
 }
 
-// The data rows of a match TSV as header-name -> value maps.
-std::vector<std::map<std::string, std::string>> tsvRows(const std::string& tsv) {
-    std::vector<std::map<std::string, std::string>> rows;
-    std::vector<std::string> header;
-    std::istringstream in(withoutComments(tsv));
-    for (std::string line; std::getline(in, line);) {
-        std::vector<std::string> cells;
-        std::istringstream fields(line);
-        for (std::string cell; std::getline(fields, cell, '\t');) cells.push_back(cell);
-        if (header.empty()) {
-            header = cells;
-            continue;
-        }
-        std::map<std::string, std::string> row;
-        for (std::size_t i = 0; i < header.size(); ++i) row[header[i]] = cells.at(i);
-        rows.push_back(row);
-    }
-    return rows;
-}
-
 // Splits a remains page into its candidate sections (text after each `<section class="candidate"`).
 std::vector<std::string> candidateSections(const std::string& page) {
     std::vector<std::string> sections;
@@ -136,7 +116,7 @@ TEST_CASE("The report of the sample case shows every remains' candidates and LRs
                                      sampleInputs() + model + std::vector<std::string>{"-o", (dir / "report").string()});
     CHECK_THAT(report.err, !Contains("disagree"));
     const std::string tsv = readFile(dir / "results.tsv");
-    const auto rows = tsvRows(tsv);
+    const auto rows = namedRows(tsv);
     REQUIRE(rows.size() == 600);  // 60 remains, top 10 each
 
     const std::string index = readFile(dir / "report" / "index.html");
@@ -255,7 +235,7 @@ TEST_CASE("The report reads results columns by name and shows the posterior only
     TempDir dir;
     const auto in = inputs(dir, Case{});
     mustRun(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
-    const auto rows = tsvRows(readFile(dir / "out.tsv"));
+    const auto rows = namedRows(readFile(dir / "out.tsv"));
     REQUIRE(rows.size() == 1);
     // The same row, columns reordered, without posterior and decision.
     writeFile(dir / "reordered.tsv", "rank\tlog10_lr\tmissing\tfamily\tremains\n" + rows[0].at("rank") + "\t" +

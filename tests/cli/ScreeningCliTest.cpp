@@ -36,11 +36,7 @@ std::vector<std::vector<std::string>> dataRows(const std::string& tsv) {
     std::string line;
     std::getline(in, line);  // header
     while (std::getline(in, line)) {
-        std::vector<std::string> fields;
-        std::istringstream cells(line);
-        std::string cell;
-        while (std::getline(cells, cell, '\t')) fields.push_back(cell);
-        rows.push_back(fields);
+        rows.push_back(tabFields(line));
     }
     return rows;
 }

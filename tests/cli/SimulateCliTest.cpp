@@ -64,10 +64,7 @@ std::vector<std::vector<std::string>> tsvRows(const std::string& text) {
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);) {
         if (line.empty() || line[0] == '#') continue;
-        std::vector<std::string> fields;
-        std::istringstream cells(line);
-        for (std::string cell; std::getline(cells, cell, '\t');) fields.push_back(cell);
-        rows.push_back(fields);
+        rows.push_back(tabFields(line));
     }
     return rows;
 }

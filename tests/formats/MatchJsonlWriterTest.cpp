@@ -16,6 +16,7 @@
 
 using namespace kinmatch;
 using kinmatch::formats::MatchJsonlWriter;
+using kinmatch::test::tabFields;
 
 TEST_CASE("JSON strings escape quotes, backslashes and control characters, and keep UTF-8", "[formats][jsonl]") {
     CHECK(MatchJsonlWriter::quote("UR-1") == "\"UR-1\"");
@@ -72,9 +73,7 @@ TEST_CASE("match -O jsonl holds the rows of the TSV, value for value", "[cli][js
         std::vector<std::string> json;
         bool sawExclusion = false;
         while (std::getline(in, line)) {
-            std::vector<std::string> f;
-            std::istringstream cells(line);
-            for (std::string cell; std::getline(cells, cell, '\t');) f.push_back(cell);
+            std::vector<std::string> f = tabFields(line);
             REQUIRE(f.size() == 9);
             // family missing remains -> remains family missing
             if (byMissingPerson) std::rotate(f.begin(), f.begin() + 2, f.begin() + 3);

@@ -82,24 +82,42 @@ std::vector<std::string> splitWords(const std::string& text) {
     return words;
 }
 
-std::map<PairKey, std::string> readLog10Column(const std::string& tsv) {
+std::vector<std::string> tabFields(const std::string& line) {
+    std::vector<std::string> fields;
+    std::size_t start = 0;
+    for (std::size_t tab = line.find('\t'); tab != std::string::npos; tab = line.find('\t', start)) {
+        fields.push_back(line.substr(start, tab - start));
+        start = tab + 1;
+    }
+    fields.push_back(line.substr(start));
+    return fields;
+}
+
+std::vector<std::map<std::string, std::string>> namedRows(const std::string& tsv) {
     std::istringstream in(tsv);
-    std::map<PairKey, std::string> values;
+    std::vector<std::map<std::string, std::string>> rows;
     std::vector<std::string> header;
     for (std::string line; std::getline(in, line);) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.empty() || line[0] == '#') continue;
-        std::vector<std::string> cells;
-        std::istringstream fields(line);
-        for (std::string cell; std::getline(fields, cell, '\t');) cells.push_back(cell);
+        const std::vector<std::string> cells = tabFields(line);
         if (header.empty()) {
             header = cells;
             continue;
         }
+        if (cells.size() != header.size())
+            throw std::runtime_error("TSV row has " + std::to_string(cells.size()) + " fields, header " +
+                                     std::to_string(header.size()) + ": " + line);
         std::map<std::string, std::string> row;
-        for (std::size_t i = 0; i < header.size() && i < cells.size(); ++i) row[header[i]] = cells[i];
-        values[{row["remains"], row["family"], row["missing"]}] = row["log10_lr"];
+        for (std::size_t i = 0; i < header.size(); ++i) row[header[i]] = cells[i];
+        rows.push_back(std::move(row));
     }
+    return rows;
+}
+
+std::map<PairKey, std::string> readLog10Column(const std::string& tsv) {
+    std::map<PairKey, std::string> values;
+    for (auto& row : namedRows(tsv)) values[{row["remains"], row["family"], row["missing"]}] = row["log10_lr"];
     return values;
 }
 

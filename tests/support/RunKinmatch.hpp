@@ -45,6 +45,13 @@ std::vector<std::string> splitWords(const std::string& text);
 using PairKey = std::tuple<std::string, std::string, std::string>;
 std::map<PairKey, std::string> readLog10Column(const std::string& tsv);
 
+/// The tab-separated fields of one line, empty ones (trailing included) kept.
+std::vector<std::string> tabFields(const std::string& line);
+
+/// The data rows of a TSV (`#` comments skipped, CR line ends accepted) as maps from header
+/// name to value. Throws std::runtime_error for a row whose field count differs from the header's.
+std::vector<std::map<std::string, std::string>> namedRows(const std::string& tsv);
+
 /// Non-comment lines of a TSV, for byte comparisons that ignore the provenance header.
 std::string withoutComments(const std::string& tsv);
 

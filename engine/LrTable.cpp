@@ -52,7 +52,7 @@ double sum(const std::vector<double>& v) {
 struct FamilyScratch {
     std::optional<PeelingPlan> plan;
     std::vector<PedigreeMember> members;
-    std::vector<std::vector<double>> peeled, peeledMendel, unordered;
+    std::vector<std::vector<double>> peeled, unordered;
     std::vector<double> joint, possible;
     detail::LumpingScratch lumping;
     std::vector<std::vector<std::uint8_t>> mendelianSupport;
@@ -98,7 +98,7 @@ std::vector<MarkerTable> tablesAt(const PreparedCase& prepared, int familyIndex,
     // depends on the typed pattern only, so consecutive markers mostly share it.
     if (!scratch.plan || !scratch.plan->fits(members)) scratch.plan.emplace(members, family.missingPersons);
     const bool peel = scratch.plan->peelable();
-    std::vector<std::vector<std::uint8_t>>& lumpedSupport = scratch.mendelianSupport;
+    std::vector<std::vector<std::uint8_t>>& mendelianSupport = scratch.mendelianSupport;
     bool referencesMendelian = true;
     bool lumped = false;  // scratch.unordered holds the unordered joints already
     if (peel) {
@@ -109,7 +109,7 @@ std::vector<MarkerTable> tablesAt(const PreparedCase& prepared, int familyIndex,
         if (!lumped) scratch.plan->run(members, model, scratch.peeled);
         if (!mutationModelIsNone)
             detail::mendelianSupportByLumping(*scratch.plan, members, n, marker.frequencies, scratch.lumping,
-                                              lumpedSupport, referencesMendelian);
+                                              mendelianSupport, referencesMendelian);
     }
     std::vector<double>& joint = scratch.joint;
     std::vector<double>& possible = scratch.possible;
@@ -160,7 +160,7 @@ std::vector<MarkerTable> tablesAt(const PreparedCase& prepared, int familyIndex,
             for (double& v : stored) v = log10OfRatio(v);
         std::uint8_t* possibleOut = table.mendelianPossible.data();
         if (!mutationModelIsNone && peel) {
-            std::copy(lumpedSupport[k].begin(), lumpedSupport[k].end(), possibleOut);
+            std::copy(mendelianSupport[k].begin(), mendelianSupport[k].end(), possibleOut);
         } else {
             const std::vector<double>& support = mutationModelIsNone ? joint : possible;
             for (std::size_t g = 0; g < support.size(); ++g) possibleOut[g] = support[g] > 0.0 ? 1 : 0;

@@ -6,6 +6,12 @@
 // HVS-I + HVS-II, control region + coding, whole mitogenome).
 //   BM_MtIndexBuildAndQuery/refs:R   index built and every table filled inside the loop
 //   BM_MtIndexQuery/refs:R           tables built before the loop: lookup + exact compare only
+// and, with haplotypes as diverse as real control-region data (engine/LineageSimulation: most
+// haplotypes rare, ~1% random-match probability over HVS-I/II, so ~2% of pairs are found):
+//   BM_MtIndexRealistic/refs:R/degraded:0|1  index built inside the loop; R references typed
+//       as a lab's database (control regions, some whole genomes and HVS-I/II), 1000 unrelated
+//       queries typed as references (degraded:0) or as remains, a third with lost amplicons
+//       (degraded:1), each looked up by its own range
 // items/s = queries/s (each against all R references).
 
 #include <benchmark/benchmark.h>
@@ -14,6 +20,7 @@
 #include <random>
 #include <vector>
 
+#include "engine/LineageSimulation.hpp"
 #include "engine/MtComparison.hpp"
 #include "engine/MtIndex.hpp"
 
@@ -28,7 +35,8 @@ std::vector<mt::Haplotype> simulate(std::size_t count, std::uint64_t seed) {
     auto below = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
     const std::string_view ref = mt::rcrs();
     auto substitution = [&]() {
-        const int p = below(2) ? static_cast<int>(1 + (16023 + below(1122)) % 16569) : static_cast<int>(1 + below(16569));
+        const int p =
+            below(2) ? static_cast<int>(1 + (16023 + below(1122)) % 16569) : static_cast<int>(1 + below(16569));
         char base = ref[static_cast<std::size_t>(p - 1)];
         while (base == ref[static_cast<std::size_t>(p - 1)]) base = "ACGT"[below(4)];
         return mt::Variant{static_cast<std::uint16_t>(p), 0, base};
@@ -40,10 +48,19 @@ std::vector<mt::Haplotype> simulate(std::size_t count, std::uint64_t seed) {
     std::vector<mt::Haplotype> out(count);
     for (auto& h : out) {
         switch (below(4)) {
-            case 0: h.range.add(16024, 576); break;
-            case 1: h.range.add(16024, 16365); h.range.add(73, 340); break;
-            case 2: h.range.add(16024, 576); h.range.add(577, 9000); break;
-            default: h.range = mt::CoveredRange::whole();
+            case 0:
+                h.range.add(16024, 576);
+                break;
+            case 1:
+                h.range.add(16024, 16365);
+                h.range.add(73, 340);
+                break;
+            case 2:
+                h.range.add(16024, 576);
+                h.range.add(577, 9000);
+                break;
+            default:
+                h.range = mt::CoveredRange::whole();
         }
         auto vs = lineages[below(lineages.size())];
         for (std::size_t c = below(4); c-- > 0;) vs.push_back(substitution());
@@ -55,7 +72,9 @@ std::vector<mt::Haplotype> simulate(std::size_t count, std::uint64_t seed) {
             return std::pair(a.position, a.insertion) < std::pair(b.position, b.insertion);
         });
         vs.erase(std::unique(vs.begin(), vs.end(),
-                             [](const auto& a, const auto& b) { return a.position == b.position && a.insertion == b.insertion; }),
+                             [](const auto& a, const auto& b) {
+                                 return a.position == b.position && a.insertion == b.insertion;
+                             }),
                  vs.end());
         h.variants = vs;
         mt::normalise(h);
@@ -93,8 +112,40 @@ void BM_MtIndexQuery(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * queries.size()));
 }
 
+// Unrelated people of the simulated population; `first` keeps the sets apart.
+std::vector<mt::Haplotype> realistic(std::size_t count, std::uint64_t first, engine::LineageSampleKind kind) {
+    const engine::LineageSimulation population(engine::LineageSimulationOptions{.seed = 1});
+    std::vector<mt::Haplotype> out;
+    out.reserve(count);
+    for (std::uint64_t i = first; i < first + count; ++i)
+        out.push_back(population.typeMt(population.populationDraw(i, false), "S" + std::to_string(i), kind, i));
+    return out;
+}
+
+void BM_MtIndexRealistic(benchmark::State& state) {
+    const auto refs = realistic(static_cast<std::size_t>(state.range(0)), 0, engine::LineageSampleKind::kDatabase);
+    const auto queries = realistic(
+        1000, 1u << 30, state.range(1) ? engine::LineageSampleKind::kRemains : engine::LineageSampleKind::kReference);
+    std::size_t found = 0;
+    for (auto _ : state) {
+        const mt::Index index(refs, mt::IndexOptions{});
+        search(index, refs, queries, found);
+    }
+    benchmark::DoNotOptimize(found);
+    state.counters["found/query"] =
+        benchmark::Counter(static_cast<double>(found) / static_cast<double>(state.iterations() * queries.size()));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * queries.size()));
+}
+
 }  // namespace
 
+BENCHMARK(BM_MtIndexRealistic)
+    ->ArgNames({"refs", "degraded"})
+    ->Args({10000, 0})
+    ->Args({10000, 1})
+    ->Args({100000, 0})
+    ->Args({100000, 1})
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MtIndexBuildAndQuery)->ArgName("refs")->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MtIndexQuery)->ArgName("refs")->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <thread>
@@ -45,6 +46,8 @@ struct CompareSettings {
     std::string database;
     std::string output = "-";
     bool all = false;
+    bool counts = false;
+    long long maxDifferences = -1;  // -1: exclusion - 1, every pair that is not an exclusion
     long long exclusion = 2;
     long long inconclusive = 1;
     long long minOverlap = 1;
@@ -99,6 +102,11 @@ void printCompareUsage(std::ostream& out) {
            "\nOutput options:\n"
            "        --all                     every pair; otherwise only pairs that are not exclusions\n"
            "                                  (found through an index, not by comparing every pair)\n"
+           "        --counts                  per query, how many references cannot be excluded and how many are\n"
+           "                                  inconclusive, instead of the pairs (no database weighing): a blind\n"
+           "                                  search's workload without writing millions of rows\n"
+           "        --max-differences N       only pairs with at most N differences (0: cannot_exclude only); the\n"
+           "                                  index then searches a smaller neighbourhood [--exclusion - 1]\n"
            "        --no-version              leave version and command out of the # header\n"
            "    -o, --output FILE             written when complete [stdout]\n"
            "\nGeneral options:\n"
@@ -107,7 +115,8 @@ void printCompareUsage(std::ostream& out) {
            "    -t, --threads N               worker threads; output is identical for any N [all cores]\n"
            "\nOutput columns: query reference differences outcome compared_positions log10_lr\n"
            "    differing (pos:query/reference bases, '.' = no inserted base) database_matches database_size\n"
-           "    upper_bound\n\n";
+           "    upper_bound; with --counts: query candidates (references the index returned, or all with\n"
+           "    --all) cannot_exclude inconclusive\n\n";
 }
 
 std::vector<mt::Hotspot> decodeHotspots(const std::string& text) {
@@ -145,6 +154,8 @@ std::optional<CompareSettings> parseCompare(const std::vector<std::string>& args
         ("database,d", po::value(&s.database), "")
         ("output,o", po::value(&s.output), "")
         ("all", po::bool_switch(&s.all), "")
+        ("counts", po::bool_switch(&s.counts), "")
+        ("max-differences", po::value(&s.maxDifferences), "")
         ("exclusion", po::value(&s.exclusion), "")
         ("inconclusive", po::value(&s.inconclusive), "")
         ("min-overlap", po::value(&s.minOverlap), "")
@@ -170,6 +181,16 @@ std::optional<CompareSettings> parseCompare(const std::vector<std::string>& args
     if (s.minOverlap < 0) throw UsageError("--min-overlap: " + std::to_string(s.minOverlap) + " must not be negative");
     if (!(s.confidence > 0.0 && s.confidence < 1.0)) throw UsageError("--confidence: must be inside (0,1)");
     if (s.threads < 0) throw UsageError("--threads: " + std::to_string(s.threads) + " must be 0 (all cores) or more");
+    if (s.counts && !s.database.empty())
+        throw UsageError("--database: not used with --counts, which weighs no pair (leave one of them out)");
+    if (vm.count("max-differences")) {
+        if (s.all) throw UsageError("--max-differences: not with --all, which writes every pair");
+        if (s.maxDifferences < 0 || s.maxDifferences >= s.exclusion)
+            throw UsageError("--max-differences: " + std::to_string(s.maxDifferences) + " must be from 0 to " +
+                             std::to_string(s.exclusion - 1) + " (--exclusion - 1; use --all for exclusions too)");
+    } else {
+        s.maxDifferences = s.exclusion - 1;
+    }
     compareOptions.exclusionDifferences = static_cast<std::size_t>(s.exclusion);
     compareOptions.inconclusiveDifferences = static_cast<std::size_t>(s.inconclusive);
     compareOptions.minComparedPositions = static_cast<std::size_t>(s.minOverlap);
@@ -207,6 +228,78 @@ std::string formatRow(const mt::Haplotype& q, const mt::Haplotype& r, const mt::
     return row;
 }
 
+// The ranges index lookups use for a query: fixed ranges the query covers whole, the largest
+// first, each adding positions the earlier ones lack (at most kMaxLookups); the query's own
+// range when it covers none of them.
+//
+// Why: mt::Index builds (and keeps) one hash table over all references of a range group for
+// every distinct set of blocks a query has in common with it. Degraded remains come in
+// hundreds of partial ranges (lost mini-amplicons): at 10^4 remains x 10^5 references their
+// tables took 5.1 GB (135 MB with these lookups; bench/README.md), at 10^6 references they
+// would not fit. Fixed ranges bound the tables to this menu's size per group. It stays exact:
+// a query cut to a sub-range of its own has no more differences from any reference than the
+// whole query, so each lookup returns every reference within the search distance, and so does
+// the intersection of the lookups; the whole query is then compared with each candidate. The
+// price: a degraded query's lookups are looser than one over its whole range (2.6x the
+// candidates to compare at that size, yet 20% less CPU than building the tables).
+constexpr std::size_t kMaxLookups = 4;
+
+std::vector<mt::CoveredRange> lookupRanges(const mt::CoveredRange& range) {
+    static const std::vector<mt::CoveredRange> menu = [] {
+        // Whole genome, control region, HVS-I/II, HVS-I, HVS-II, then halves and quarters of
+        // the control region's parts, so that a degraded sample still covers some of them.
+        const std::vector<std::vector<std::pair<int, int>>> items{
+            {{1, 16569}},     {{16024, 576}},   {{16024, 16365}, {73, 340}},
+            {{16024, 16365}}, {{73, 340}},      {{16024, 16194}},
+            {{16195, 16365}}, {{16366, 16569}}, {{73, 206}},
+            {{207, 340}},     {{341, 576}},     {{16024, 16108}},
+            {{16109, 16194}}, {{16195, 16280}}, {{16281, 16365}},
+            {{16366, 16467}}, {{16468, 16569}}, {{1, 72}},
+            {{73, 139}},      {{140, 206}},     {{207, 273}},
+            {{274, 340}},     {{341, 458}},     {{459, 576}}};
+        std::vector<mt::CoveredRange> ranges;
+        for (const auto& item : items) {
+            mt::CoveredRange r;
+            for (const auto& [first, last] : item) r.add(first, last);
+            ranges.push_back(r);
+        }
+        std::stable_sort(ranges.begin(), ranges.end(),
+                         [](const auto& a, const auto& b) { return a.size() > b.size(); });
+        return ranges;
+    }();
+    std::vector<mt::CoveredRange> chosen;
+    mt::CoveredRange reached;
+    for (const auto& item : menu) {
+        if (chosen.size() == kMaxLookups) break;
+        if (range.intersect(item) != item || reached.intersect(item) == item) continue;
+        chosen.push_back(item);
+        for (const auto& i : item.intervals()) reached.add(i.first, i.last);
+    }
+    if (chosen.empty()) chosen.push_back(range);
+    return chosen;
+}
+
+// A superset of the references within the index's distance of `q`: the intersection of the
+// lookups by lookupRanges (each a superset, see there).
+std::vector<std::uint32_t> candidatesOf(const mt::Index& index, const mt::Haplotype& q) {
+    std::vector<std::uint32_t> found;
+    std::vector<std::uint32_t> more;
+    std::vector<std::uint32_t> kept;
+    bool first = true;
+    for (const auto& lookup : lookupRanges(q.range)) {
+        more = index.candidates(lookup == q.range ? q : mt::restrictTo(q, lookup));
+        if (first) {
+            found.swap(more);
+            first = false;
+            continue;
+        }
+        kept.clear();
+        std::set_intersection(found.begin(), found.end(), more.begin(), more.end(), std::back_inserter(kept));
+        found.swap(kept);
+    }
+    return found;
+}
+
 std::vector<mt::Haplotype> sortedByName(std::vector<mt::Haplotype> haplotypes) {
     // Output order must not depend on input order.
     std::sort(haplotypes.begin(), haplotypes.end(), [](const auto& a, const auto& b) { return a.sample < b.sample; });
@@ -228,29 +321,56 @@ int runMtdnaCompare(const std::vector<std::string>& args, const std::string& com
     if (!s.database.empty()) database.emplace(formats::readMtdnaFile(s.database), compareOptions, s.confidence);
     const mt::Database* db = database ? &*database : nullptr;
 
+    const auto maxDifferences = static_cast<std::size_t>(s.maxDifferences);
     std::optional<mt::Index> index;
     if (!s.all)
-        index.emplace(references, mt::IndexOptions{.maxDifferences = compareOptions.exclusionDifferences - 1,
-                                                   .hotspots = compareOptions.hotspots});
+        index.emplace(references,
+                      mt::IndexOptions{.maxDifferences = maxDifferences, .hotspots = compareOptions.hotspots});
 
     std::vector<std::string> rows(queries.size());
     std::vector<std::size_t> uncovered(queries.size(), 0);  // cannot_exclude pairs no database haplotype covers
     tbb::parallel_for(std::size_t{0}, queries.size(), [&](std::size_t qi) {
         const auto& q = queries[qi];
-        auto emit = [&](const mt::Haplotype& r, const mt::Comparison& c) {
-            const auto e = mt::weigh(q, r, c, db);
+        std::size_t candidates = 0;
+        std::size_t cannotExclude = 0;
+        std::size_t inconclusive = 0;
+        // A cannot_exclude pair's weight depends only on the query and the common range, and
+        // most references share a few ranges: count the database once per range.
+        std::vector<std::pair<mt::CoveredRange, mt::PairEvidence>> weights;
+        auto emit = [&](const mt::Haplotype& r, mt::Comparison c) {
+            cannotExclude += c.outcome == mt::Outcome::kCannotExclude;
+            inconclusive += c.outcome == mt::Outcome::kInconclusive;
+            if (s.counts) return;
+            mt::PairEvidence e;
+            if (c.outcome == mt::Outcome::kCannotExclude && db) {
+                const mt::CoveredRange common = q.range.intersect(r.range);
+                auto it =
+                    std::find_if(weights.begin(), weights.end(), [&](const auto& w) { return w.first == common; });
+                if (it == weights.end()) it = weights.insert(weights.end(), {common, mt::weigh(q, r, c, db)});
+                e = it->second;
+                e.comparison = std::move(c);
+            } else {
+                e = mt::weigh(q, r, std::move(c), db);
+            }
             if (e.counted && e.count.total == 0) ++uncovered[qi];
             rows[qi] += formatRow(q, r, e, db != nullptr);
         };
         if (index) {
-            for (auto ri : index->candidates(q)) {
-                const auto c = mt::compare(q, references[ri], compareOptions);
-                if (c.outcome == mt::Outcome::kCannotExclude || c.outcome == mt::Outcome::kInconclusive)
-                    emit(references[ri], c);
+            const auto found = candidatesOf(*index, q);
+            candidates = found.size();
+            for (auto ri : found) {
+                auto c = mt::compare(q, references[ri], compareOptions);
+                if ((c.outcome == mt::Outcome::kCannotExclude || c.outcome == mt::Outcome::kInconclusive) &&
+                    c.differences <= maxDifferences)
+                    emit(references[ri], std::move(c));
             }
         } else {
+            candidates = references.size();
             for (const auto& r : references) emit(r, mt::compare(q, r, compareOptions));
         }
+        if (s.counts)
+            rows[qi] = q.sample + '\t' + std::to_string(candidates) + '\t' + std::to_string(cannotExclude) + '\t' +
+                       std::to_string(inconclusive) + '\n';
     });
 
     std::vector<std::string> warnings;
@@ -269,14 +389,26 @@ int runMtdnaCompare(const std::vector<std::string>& args, const std::string& com
         << compareOptions.inconclusiveDifferences << "+, min overlap " << compareOptions.minComparedPositions
         << " positions; length variants ignored in " << (hotspotText.empty() ? "none" : hotspotText) << '\n';
     out << "# inputs: " << queries.size() << " queries, " << references.size() << " references";
-    if (db) out << ", database " << db->size() << " haplotypes (upper bound at confidence " << s.confidence << ")";
-    out << "; " << (s.all ? "every pair" : "pairs that are not exclusions") << '\n';
+    if (db && !s.counts)
+        out << ", database " << db->size() << " haplotypes (upper bound at confidence " << s.confidence << ")";
+    out << "; "
+        << (s.all ? "every pair"
+            : maxDifferences + 1 == compareOptions.exclusionDifferences
+                ? "pairs that are not exclusions"
+                : "pairs with at most " + std::to_string(maxDifferences) + " difference(s)");
+    out << (s.counts ? ", counted per query\n" : "\n");
     for (const auto& w : warnings) out << "# warning: " << w << '\n';
-    out << "# columns: differences = differing positions over the compared range; compared_positions = positions "
-           "both cover; log10_lr = -inf for exclusion, 0 for inconclusive, -log10(upper bound) for cannot_exclude "
-           "(NA without --database); differing = position:query/reference bases\n";
-    out << "query\treference\tdifferences\toutcome\tcompared_positions\tlog10_lr\tdiffering\tdatabase_matches\t"
-           "database_size\tupper_bound\n";
+    if (s.counts) {
+        out << "# columns: candidates = references compared (those the index returned; all with --all); "
+               "cannot_exclude, inconclusive = how many of them have that outcome\n";
+        out << "query\tcandidates\tcannot_exclude\tinconclusive\n";
+    } else {
+        out << "# columns: differences = differing positions over the compared range; compared_positions = "
+               "positions both cover; log10_lr = -inf for exclusion, 0 for inconclusive, -log10(upper bound) for "
+               "cannot_exclude (NA without --database); differing = position:query/reference bases\n";
+        out << "query\treference\tdifferences\toutcome\tcompared_positions\tlog10_lr\tdiffering\tdatabase_matches\t"
+               "database_size\tupper_bound\n";
+    }
     for (const auto& r : rows) out << r;
     output.commit();
     if (!s.quiet) std::cerr << "kinmatch mtdna compare: done; " << resourceSummary() << '\n';

@@ -19,9 +19,11 @@
 #include "cli/Commands.hpp"
 #include "cli/RunSettings.hpp"
 #include "engine/Errors.hpp"
+#include "engine/LineageSimulation.hpp"
 #include "engine/Simulation.hpp"
 #include "formats/CaseWriter.hpp"
 #include "formats/FrequencyReader.hpp"
+#include "formats/MtdnaWriter.hpp"
 #include "formats/OutputFile.hpp"
 
 namespace kinmatch::cli {
@@ -42,6 +44,10 @@ struct SimulateSettings {
     double trueFraction = engine::SimulationOptions{}.trueFraction;
     double missingMarkerRate = engine::SimulationOptions{}.missingMarkerRate;
     bool force = false;
+    // Lineage markers for the same families and remains, and population databases.
+    bool mtdna = false;
+    bool ystr = false;
+    long long lineageDatabase = 2000;
     int threads = 0;  // 0 = all cores
     bool quiet = false;
     // The mutation flags are those of `match`, held and turned into a model the same way;
@@ -54,9 +60,16 @@ struct SimulateSettings {
     }();
 };
 
-// The files of a run, in the order they are written.
+// The files of a run, in the order they are written; the lineage files only when asked for.
 constexpr std::array<const char*, 6> kOutputNames{"frequencies.csv", "pedigrees.tsv", "references.csv",
                                                   "remains.csv",     "truth.tsv",     "simulation.txt"};
+constexpr std::array<const char*, 3> kMtdnaOutputNames{"mtdna-references.tsv", "mtdna-remains.tsv",
+                                                       "mtdna-database.tsv"};
+constexpr std::array<const char*, 3> kYstrOutputNames{"ystr-references.csv", "ystr-remains.csv", "ystr-database.csv"};
+// Database entries per slice, and how many of them the diversity line of simulation.txt
+// summarises (all of them up to this; the summary holds them in memory).
+constexpr std::size_t kDatabasePerSlice = 5000;
+constexpr std::size_t kDiversitySample = 100000;
 
 // Families or remains per slice of the output pipeline: large enough to amortise a token,
 // small enough that a few slices in flight per thread stay a few MB.
@@ -75,7 +88,9 @@ void printUsage(std::ostream& out) {
            "         (parents, siblings, half-siblings, spouse and children, grandparents, uncles and aunts,\n"
            "         cousins; 1-4 typed relatives and 1-2 missing persons each), the relatives' STR profiles,\n"
            "         and remains of which a chosen share truly are missing persons, the rest unrelated.\n"
-           "         Genotypes follow Mendelian transmission with mutation. A seed gives the same files\n"
+           "         Genotypes follow Mendelian transmission with mutation. With --mtdna / --ystr, also the\n"
+           "         lineage haplotypes of the same people and population databases, drawn from a simulated\n"
+           "         genealogy with realistic diversity (see engine/README.md). A seed gives the same files\n"
            "         whatever the number of threads.\n"
            "Usage:   kinmatch simulate --families N --remains M -f FREQS -o DIR [options]\n"
            "\nInput options:\n"
@@ -94,6 +109,17 @@ void printUsage(std::ostream& out) {
            "                                  remains per missing person ["
         << number(d.trueFraction)
         << "]\n"
+           "\nLineage options:\n"
+           "        --lineage-database N      haplotypes in each population database ["
+        << d.lineageDatabase
+        << "]\n"
+           "        --mtdna                   also write mtdna-references.tsv, mtdna-remains.tsv and\n"
+           "                                  mtdna-database.tsv (EMPOP-style TSV): most relatives on a missing\n"
+           "                                  person's maternal line, most remains; control regions, some whole\n"
+           "                                  mitogenomes or HVS-I/II only, a third of the remains degraded\n"
+           "        --ystr                    also write ystr-references.csv, ystr-remains.csv and ystr-database.csv\n"
+           "                                  (Yfiler Plus, DYS385 and DYF387S1 two copies): most men on a male\n"
+           "                                  missing person's paternal line, many male remains\n"
            "\nModel options (as for kinmatch match, but by default equal with rate "
         << number(d.mutation.mutationRate)
         << "):\n"
@@ -112,10 +138,12 @@ void printUsage(std::ostream& out) {
         << number(d.mutation.mutationRate2)
         << "]\n"
            "\nOutput options:\n"
-           "        --force                   overwrite the files of an earlier run in DIR\n"
+           "        --force                   overwrite the files of an earlier run in DIR (and remove its\n"
+           "                                  lineage files this run does not write)\n"
            "    -o, --out DIR                 folder, created if missing (required); receives frequencies.csv,\n"
-           "                                  pedigrees.tsv, references.csv, remains.csv, truth.tsv and\n"
-           "                                  simulation.txt, all written only once every one is complete\n"
+           "                                  pedigrees.tsv, references.csv, remains.csv, truth.tsv,\n"
+           "                                  simulation.txt and the lineage files asked for, all written only\n"
+           "                                  once every one is complete\n"
            "\nGeneral options:\n"
            "    -h, --help                    this text\n"
            "    -q, --quiet                   no progress or summary on stderr (warnings still shown)\n"
@@ -124,7 +152,11 @@ void printUsage(std::ostream& out) {
            "    kinmatch simulate -f tests/data/frequencies/norstr-east-asia-2023.csv --markers 21 \\\n"
            "        --families 1000 --remains 200 --seed 7 -o sim\n"
            "    kinmatch match -f sim/frequencies.csv -p sim/pedigrees.tsv -r sim/references.csv \\\n"
-           "        -u sim/remains.csv --mutation-model equal --mutation-rate 0.001 -o sim/results.tsv\n\n";
+           "        -u sim/remains.csv --mutation-model equal --mutation-rate 0.001 -o sim/results.tsv\n"
+           "    kinmatch simulate -f tests/data/frequencies/norstr-east-asia-2023.csv --families 40000 \\\n"
+           "        --remains 10000 --mtdna --seed 7 -o blind\n"
+           "    kinmatch mtdna compare -q blind/mtdna-remains.tsv -r blind/mtdna-references.tsv \\\n"
+           "        -d blind/mtdna-database.tsv -o blind/mtdna-pairs.tsv\n\n";
 }
 
 std::uint64_t decodeSeed(const std::string& text) {
@@ -164,6 +196,9 @@ std::optional<SimulateSettings> parseSettings(const std::vector<std::string>& ar
         ("mutation-range", po::value(&m.mutationRange), "")
         ("out,o", po::value(&s.out), "")
         ("force", po::bool_switch(&s.force), "")
+        ("mtdna", po::bool_switch(&s.mtdna), "")
+        ("ystr", po::bool_switch(&s.ystr), "")
+        ("lineage-database", po::value(&s.lineageDatabase), "")
         ("threads,t", po::value(&s.threads), "")
         ("quiet,q", po::bool_switch(&s.quiet), "");
     // clang-format on
@@ -181,6 +216,11 @@ std::optional<SimulateSettings> parseSettings(const std::vector<std::string>& ar
     if (vm.count("markers") && s.markers < 1)
         throw UsageError("--markers: " + std::to_string(s.markers) + " must be at least 1 (leave it out for all)");
     decodeSeed(s.seed);
+    if (vm.count("lineage-database")) {
+        if (!s.mtdna && !s.ystr) throw UsageError("--lineage-database: needs --mtdna or --ystr");
+        if (s.lineageDatabase < 1)
+            throw UsageError("--lineage-database: " + std::to_string(s.lineageDatabase) + " must be at least 1");
+    }
     if (s.threads < 0) throw UsageError("--threads: " + std::to_string(s.threads) + " must be 0 (all cores) or more");
     if (vm.count("mutation-rate-female")) m.mutationRateFemale = rateFemale;
     if (vm.count("mutation-rate-male")) m.mutationRateMale = rateMale;
@@ -203,6 +243,13 @@ engine::SimulationOptions simulationOptions(const SimulateSettings& s) {
     return o;
 }
 
+std::vector<std::string> outputNames(const SimulateSettings& s) {
+    std::vector<std::string> names(kOutputNames.begin(), kOutputNames.end());
+    if (s.mtdna) names.insert(names.end(), kMtdnaOutputNames.begin(), kMtdnaOutputNames.end());
+    if (s.ystr) names.insert(names.end(), kYstrOutputNames.begin(), kYstrOutputNames.end());
+    return names;
+}
+
 // Refuses to replace an earlier run's files unless asked to, before any work is done.
 void checkOutputFolder(const SimulateSettings& s) {
     namespace fs = std::filesystem;
@@ -211,31 +258,85 @@ void checkOutputFolder(const SimulateSettings& s) {
     if (!fs::exists(status)) return;
     if (!fs::is_directory(status)) throw UsageError("--out: " + s.out + " exists and is not a folder");
     if (s.force) return;
-    for (const char* name : kOutputNames)
+    // The lineage files count even when not asked for now: a folder mixing two runs misleads.
+    std::vector<std::string> names(kOutputNames.begin(), kOutputNames.end());
+    names.insert(names.end(), kMtdnaOutputNames.begin(), kMtdnaOutputNames.end());
+    names.insert(names.end(), kYstrOutputNames.begin(), kYstrOutputNames.end());
+    for (const auto& name : names)
         if (fs::exists(fs::path(s.out) / name, error))
             throw UsageError("--out: " + (fs::path(s.out) / name).string() +
                              " already exists (use --force to overwrite the files of an earlier run)");
 }
 
-// The six outputs are committed together at the end, so a failed run leaves none of them
+// The outputs are committed together at the end, so a failed run leaves none of them
 // (main's signal handler removes every pending OutputFile temporary).
 class OutputSet {
   public:
-    explicit OutputSet(const std::string& folder) {
-        for (const char* name : kOutputNames)
+    OutputSet(const std::string& folder, const std::vector<std::string>& names) : names_(names) {
+        for (const auto& name : names)
             files_.push_back(std::make_unique<formats::OutputFile>((std::filesystem::path(folder) / name).string()));
     }
     OutputSet(const OutputSet&) = delete;
     OutputSet& operator=(const OutputSet&) = delete;
 
-    std::ostream& operator[](std::size_t i) { return files_.at(i)->stream(); }
+    std::ostream& operator[](std::string_view name) {
+        for (std::size_t i = 0; i < names_.size(); ++i)
+            if (names_[i] == name) return files_[i]->stream();
+        throw std::logic_error("simulate: no output named " + std::string(name));
+    }
     void commitAll() {
         for (auto& f : files_) f->commit();
     }
 
   private:
+    std::vector<std::string> names_;
     std::vector<std::unique_ptr<formats::OutputFile>> files_;
 };
+
+// mtDNA rows of formats.md section 6, as formats::writeMtdnaTsv writes them.
+void appendMtdnaRows(std::string& out, const std::vector<engine::mt::Haplotype>& haplotypes) {
+    for (const auto& h : haplotypes) {
+        out += h.sample;
+        out += '\t';
+        out += formats::formatMtRange(h.range);
+        out += '\t';
+        out += formats::formatMtVariants(h);
+        out += '\n';
+    }
+}
+
+// Y-STR rows of formats.md section 7, loci in kit order: `DYS19,14,` for one allele,
+// `DYS385,11,14` for two copies of different lengths. (No Y-STR writer exists in formats/ yet;
+// the simulator is its only producer.)
+void appendYstrRows(std::string& out, const std::vector<engine::ystr::Haplotype>& haplotypes) {
+    static const std::vector<std::pair<std::string, std::string>> loci = [] {
+        std::vector<std::pair<std::string, std::string>> keys;
+        for (const auto& l : engine::simulatedYLoci())
+            keys.emplace_back(std::string(l.name), engine::ystr::locusKey(l.name));
+        return keys;
+    }();
+    for (const auto& h : haplotypes)
+        for (const auto& [name, key] : loci) {
+            const auto it = h.loci.find(key);
+            if (it == h.loci.end()) continue;
+            out += h.sample;
+            out += ',';
+            out += name;
+            for (const auto& allele : it->second) {
+                out += ',';
+                out += engine::ystr::toString(allele);
+            }
+            if (it->second.size() == 1) out += ',';
+            out += '\n';
+        }
+}
+
+std::string percent(double fraction) {
+    std::ostringstream out;
+    out.precision(3);
+    out << 100.0 * fraction << '%';
+    return out.str();
+}
 
 // Formats slices of [0, total) in parallel and writes them in order; the bytes do not depend
 // on the thread count because each slice's text depends only on its range.
@@ -273,6 +374,43 @@ std::string modelDescription(const engine::MutationModel& model, const RunSettin
     return text;
 }
 
+// The population databases of the lineage files; returns the mtDNA database's diversity
+// over HVS-I/II (of its first kDiversitySample entries) for simulation.txt.
+engine::MtDiversity writeLineageDatabases(const SimulateSettings& s, const engine::LineageSimulation& lineage,
+                                          OutputSet& out, std::size_t threads) {
+    const auto size = static_cast<std::size_t>(s.lineageDatabase);
+    engine::MtDiversity diversity;
+    if (s.mtdna) {
+        std::vector<engine::mt::Haplotype> sample;
+        out["mtdna-database.tsv"] << formats::kMtdnaHeader;
+        writeSlices(
+            size, kDatabasePerSlice, threads,
+            [&](auto r) {
+                std::pair<std::string, std::vector<engine::mt::Haplotype>> slice;
+                slice.second = lineage.mtDatabase(r.first, r.second);
+                appendMtdnaRows(slice.first, slice.second);
+                return slice;
+            },
+            [&](auto r, auto& slice) {
+                out["mtdna-database.tsv"] << slice.first;
+                if (r.first < kDiversitySample) sample.insert(sample.end(), slice.second.begin(), slice.second.end());
+            });
+        diversity = engine::mtDiversity(sample, engine::hvs1hvs2Range());
+    }
+    if (s.ystr) {
+        out["ystr-database.csv"] << formats::kProfileHeader;
+        writeSlices(
+            size, kDatabasePerSlice, threads,
+            [&](auto r) {
+                std::string text;
+                appendYstrRows(text, lineage.yDatabase(r.first, r.second));
+                return text;
+            },
+            [&](auto, const std::string& text) { out["ystr-database.csv"] << text; });
+    }
+    return diversity;
+}
+
 }  // namespace
 
 int runSimulate(const std::vector<std::string>& args, const std::string& commandLine) {
@@ -289,18 +427,21 @@ int runSimulate(const std::vector<std::string>& args, const std::string& command
     Warnings readWarnings;
     const FrequencyTable table = formats::readFrequencyFile(s.frequencies, readWarnings);
     const engine::Simulation simulation(table, model, simulationOptions(s));
+    // Same seed, streams of its own: the STR files are the same with or without lineages.
+    std::optional<engine::LineageSimulation> lineage;
+    if (s.mtdna || s.ystr) lineage.emplace(engine::LineageSimulationOptions{.seed = decodeSeed(s.seed)});
     for (const auto& w : readWarnings.messages()) std::cerr << "[kinmatch simulate] warning: " << w << '\n';
     for (const auto& w : simulation.warnings()) std::cerr << "[kinmatch simulate] warning: " << w << '\n';
 
     std::error_code error;
     std::filesystem::create_directories(s.out, error);
     if (error) throw Error(s.out + ": cannot create the output folder: " + error.message());
-    OutputSet out(s.out);
+    OutputSet out(s.out, outputNames(s));
     const auto progress = stderrProgress("simulate", s.quiet);
 
-    formats::writeFrequencies(out[0], simulation.frequencies());
+    formats::writeFrequencies(out["frequencies.csv"], simulation.frequencies());
 
-    out[1] << formats::kPedigreeHeader;
+    out["pedigrees.tsv"] << formats::kPedigreeHeader;
     writeSlices(
         simulation.familyCount(), kFamiliesPerSlice, threads,
         [&](auto r) {
@@ -308,61 +449,118 @@ int runSimulate(const std::vector<std::string>& args, const std::string& command
             formats::appendPedigreeRows(text, simulation.pedigrees(r.first, r.second));
             return text;
         },
-        [&](auto, const std::string& text) { out[1] << text; });
+        [&](auto, const std::string& text) { out["pedigrees.tsv"] << text; });
 
+    // Text of one slice of references or remains: STR profiles, then the lineage files'.
+    struct Slice {
+        std::size_t profiles = 0;
+        std::string text;
+        std::string truth;
+        std::size_t mtdna = 0;
+        std::size_t ystr = 0;
+        std::string mtdnaText;
+        std::string ystrText;
+    };
+    const auto addLineage = [&](Slice& slice, const engine::LineageProfiles& profiles) {
+        if (s.mtdna) appendMtdnaRows(slice.mtdnaText, profiles.mtdna);
+        if (s.ystr) appendYstrRows(slice.ystrText, profiles.ystr);
+        slice.mtdna = s.mtdna ? profiles.mtdna.size() : 0;
+        slice.ystr = s.ystr ? profiles.ystr.size() : 0;
+    };
     std::size_t typedRelatives = 0;
-    out[2] << formats::kProfileHeader;
+    std::array<std::size_t, 2> mtCount{}, yCount{};  // lineage results of [0] relatives, [1] remains
+    const auto writeLineage = [&](const Slice& slice, const char* what, std::size_t which) {
+        if (s.mtdna) out[std::string("mtdna-") + what + ".tsv"] << slice.mtdnaText;
+        if (s.ystr) out[std::string("ystr-") + what + ".csv"] << slice.ystrText;
+        mtCount[which] += slice.mtdna;
+        yCount[which] += slice.ystr;
+    };
+    out["references.csv"] << formats::kProfileHeader;
+    if (s.mtdna) out["mtdna-references.tsv"] << formats::kMtdnaHeader;
+    if (s.ystr) out["ystr-references.csv"] << formats::kProfileHeader;
     writeSlices(
         simulation.familyCount(), kFamiliesPerSlice, threads,
         [&](auto r) {
             const ProfileSet references = simulation.references(r.first, r.second);
-            std::string text;
-            formats::appendProfileRows(text, references);
-            return std::pair{references.profiles.size(), std::move(text)};
+            Slice slice;
+            slice.profiles = references.profiles.size();
+            formats::appendProfileRows(slice.text, references);
+            if (lineage) addLineage(slice, lineage->caseReferences(simulation, r.first, r.second));
+            return slice;
         },
-        [&](auto r, const auto& slice) {
-            typedRelatives += slice.first;
-            out[2] << slice.second;
+        [&](auto r, const Slice& slice) {
+            typedRelatives += slice.profiles;
+            out["references.csv"] << slice.text;
+            writeLineage(slice, "references", 0);
             if (progress) progress("families", r.first + r.second, simulation.familyCount());
         });
 
-    out[3] << formats::kProfileHeader;
-    out[4] << formats::kTruthHeader;
+    out["remains.csv"] << formats::kProfileHeader;
+    out["truth.tsv"] << formats::kTruthHeader;
+    if (s.mtdna) out["mtdna-remains.tsv"] << formats::kMtdnaHeader;
+    if (s.ystr) out["ystr-remains.csv"] << formats::kProfileHeader;
     writeSlices(
         simulation.remainsCount(), kRemainsPerSlice, threads,
         [&](auto r) {
             const engine::SimulatedRemains remains = simulation.remains(r.first, r.second);
-            std::pair<std::string, std::string> text;
-            formats::appendProfileRows(text.first, remains.profiles);
-            formats::appendTruthRows(text.second, remains.truth);
-            return text;
+            Slice slice;
+            formats::appendProfileRows(slice.text, remains.profiles);
+            formats::appendTruthRows(slice.truth, remains.truth);
+            if (lineage) addLineage(slice, lineage->caseRemains(simulation, r.first, r.second));
+            return slice;
         },
-        [&](auto, const auto& text) {
-            out[3] << text.first;
-            out[4] << text.second;
+        [&](auto, const Slice& slice) {
+            out["remains.csv"] << slice.text;
+            out["truth.tsv"] << slice.truth;
+            writeLineage(slice, "remains", 1);
         });
+    const engine::MtDiversity diversity =
+        lineage ? writeLineageDatabases(s, *lineage, out, threads) : engine::MtDiversity{};
 
     const std::size_t markerCount = simulation.markers().size();
-    out[5] << "# kinmatch simulate: how the files of this folder were made\n"
-           << "version: " << versionLine() << '\n'
-           << "command: " << commandLine << '\n'
-           << "seed: " << decodeSeed(s.seed) << '\n'
-           << "frequencies: " << s.frequencies << " (first " << markerCount << " STR markers)\n"
-           << "mutation model: " << modelDescription(model, s.mutation) << '\n'
-           << "families: " << simulation.familyCount() << ", drawn uniformly from " << engine::familyShapes().size()
-           << " shapes\n"
-           << "missing persons: " << simulation.missingPersonCount() << '\n'
-           << "typed relatives: " << typedRelatives << '\n'
-           << "remains: " << simulation.remainsCount() << ", of which " << simulation.trueRemainsCount()
-           << " are missing persons (--true-fraction " << number(s.trueFraction) << ")\n"
-           << "missing-marker rate of remains: " << number(s.missingMarkerRate) << '\n';
+    std::ostream& info = out["simulation.txt"];
+    info << "# kinmatch simulate: how the files of this folder were made\n"
+         << "version: " << versionLine() << '\n'
+         << "command: " << commandLine << '\n'
+         << "seed: " << decodeSeed(s.seed) << '\n'
+         << "frequencies: " << s.frequencies << " (first " << markerCount << " STR markers)\n"
+         << "mutation model: " << modelDescription(model, s.mutation) << '\n'
+         << "families: " << simulation.familyCount() << ", drawn uniformly from " << engine::familyShapes().size()
+         << " shapes\n"
+         << "missing persons: " << simulation.missingPersonCount() << '\n'
+         << "typed relatives: " << typedRelatives << '\n'
+         << "remains: " << simulation.remainsCount() << ", of which " << simulation.trueRemainsCount()
+         << " are missing persons (--true-fraction " << number(s.trueFraction) << ")\n"
+         << "missing-marker rate of remains: " << number(s.missingMarkerRate) << '\n';
+    if (s.mtdna)
+        info << "mtDNA (simulated genealogy, engine/README.md): " << mtCount[0] << " references, " << mtCount[1]
+             << " remains, " << s.lineageDatabase << " database haplotypes; over HVS-I/II the first "
+             << diversity.haplotypes << " database haplotypes have " << diversity.distinct << " distinct ("
+             << diversity.singletons << " seen once, the commonest " << diversity.mostCommon
+             << " times), random-match probability " << percent(diversity.randomMatchFraction) << '\n';
+    if (s.ystr)
+        info << "Y-STR (Yfiler Plus, YHRD release 61 rates): " << yCount[0] << " references, " << yCount[1]
+             << " remains, " << s.lineageDatabase << " database haplotypes\n";
     out.commitAll();
+    if (s.force) {
+        // An earlier run's lineage files that this run does not replace would pass for its own.
+        const auto written = outputNames(s);
+        std::error_code ignored;
+        for (const auto& names : {kMtdnaOutputNames, kYstrOutputNames})
+            for (const char* name : names)
+                if (std::find(written.begin(), written.end(), name) == written.end())
+                    std::filesystem::remove(std::filesystem::path(s.out) / name, ignored);
+    }
 
-    if (!s.quiet)
+    if (!s.quiet) {
         std::cerr << "[kinmatch simulate] " << simulation.familyCount() << " families (" << typedRelatives
                   << " typed relatives, " << simulation.missingPersonCount() << " missing persons), "
                   << simulation.remainsCount() << " remains (" << simulation.trueRemainsCount() << " missing persons), "
-                  << markerCount << " markers written to " << s.out << "; " << resourceSummary() << '\n';
+                  << markerCount << " markers";
+        if (s.mtdna) std::cerr << ", mtDNA of " << mtCount[0] << " relatives and " << mtCount[1] << " remains";
+        if (s.ystr) std::cerr << ", Y-STR of " << yCount[0] << " relatives and " << yCount[1] << " remains";
+        std::cerr << " written to " << s.out << "; " << resourceSummary() << '\n';
+    }
     return 0;
 }
 

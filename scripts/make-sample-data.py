@@ -8,10 +8,13 @@ with an `equal` mutation model. The case is meant to exercise the engine on
 realistic shapes (partial profiles, loops, several missing persons per family)
 while keeping an answer key (truth.tsv) so results can be judged.
 
+It then runs scripts/make-sample-lineage.py for the mtDNA and Y-STR files.
+
 Usage: python3 scripts/make-sample-data.py [--source FREQ.csv] [--out DIR]
 """
 
 import argparse
+import importlib.util
 import os
 import random
 import sys
@@ -533,6 +536,14 @@ Regenerate (deterministic, fixed seed):
           f"remains {N_REMAINS} ({len(truth)} true, {n_degraded} degraded), "
           f"mutations {len(sim.mutations)}, rare allele on {rare['name']}",
           file=sys.stderr)
+
+    # The mtDNA and Y-STR files of the same people, from their own seed and random stream
+    # (so nothing above depends on them); they also add their sections to the two .md files.
+    spec = importlib.util.spec_from_file_location("make_sample_lineage",
+                                                  os.path.join(here, "make-sample-lineage.py"))
+    lineage = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lineage)
+    lineage.generate(out, os.path.join(root, "engine", "data", "rCRS.fasta"))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
-
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
@@ -14,7 +14,9 @@ using namespace kinmatch::test;
 
 namespace {
 
-std::string dataFile(const std::string& name) { return (testDataDir() / "mtdna" / name).string(); }
+std::string dataFile(const std::string& name) {
+    return (testDataDir() / "mtdna" / name).string();
+}
 
 // P(X <= k | n, p), term by term: the Clopper-Pearson bound's defining equation.
 double binomialCdf(std::size_t k, std::size_t n, double p) {
@@ -25,6 +27,14 @@ double binomialCdf(std::size_t k, std::size_t n, double p) {
         sum += term;
     }
     return sum;
+}
+
+// The lines of a text file (without their line ends).
+std::vector<std::string> tsvLines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
 }
 
 // "query reference" -> the row's fields.
@@ -43,7 +53,8 @@ std::map<std::string, std::vector<std::string>> rowsByPair(const std::string& ts
 }  // namespace
 
 TEST_CASE("kinmatch mtdna alone and --help list both subcommands", "[mtdna][cli]") {
-    for (const std::vector<std::string>& args : {std::vector<std::string>{"mtdna"}, {"mtdna", "--help"}, {"help", "mtdna"}}) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"mtdna"}, {"mtdna", "--help"}, {"help", "mtdna"}}) {
         const auto run = runKinmatch(args);
         CHECK(run.exitCode == 0);
         CHECK_THAT(run.out, Contains("compare") && Contains("call"));
@@ -118,8 +129,8 @@ TEST_CASE("mtdna compare --all lists every pair; output does not depend on threa
     REQUIRE(again.exitCode == 0);
     CHECK(withoutComments(again.out) == withoutComments(all.out));
     // Without --all, the listed rows are exactly the --all rows that are not exclusions.
-    const auto indexed = runKinmatch({"mtdna", "compare", "-q", dataFile("query.tsv"), "-r", dataFile("references.hsd"),
-                                      "--no-version", "--quiet"});
+    const auto indexed = runKinmatch(
+        {"mtdna", "compare", "-q", dataFile("query.tsv"), "-r", dataFile("references.hsd"), "--no-version", "--quiet"});
     std::size_t notExcluded = 0;
     for (const auto& [pair, fields] : rows) notExcluded += fields.at(3) != "exclusion";
     CHECK(rowsByPair(indexed.out).size() == notExcluded);
@@ -133,8 +144,8 @@ TEST_CASE("mtdna compare options change the rules", "[mtdna][cli]") {
     const auto row = rowsByPair(none.out).at("UR-0042 REF-0007");
     CHECK(row.at(3) == "inconclusive");
     CHECK(row.at(6) == "309.1:./C");
-    const auto lenient = runKinmatch({"mtdna", "compare", "-q", dataFile("query.tsv"), "-r",
-                                      dataFile("references.hsd"), "--exclusion", "6", "--all", "--quiet"});
+    const auto lenient = runKinmatch({"mtdna", "compare", "-q", dataFile("query.tsv"), "-r", dataFile("references.hsd"),
+                                      "--exclusion", "6", "--all", "--quiet"});
     REQUIRE(lenient.exitCode == 0);
     CHECK(rowsByPair(lenient.out).at("UR-0045 REF-0010").at(3) == "inconclusive");  // 5 differences
 }
@@ -143,8 +154,8 @@ TEST_CASE("mtdna compare rejects bad input and options with exit codes 1 and 2, 
     TempDir dir;
     writeFile(dir / "bad.tsv", "SampleName\tRange\tHaplotype\nS1\t16024-576\t16069T\nS2\t16024-576\t16069Q\n");
     const auto out = (dir / "out.tsv").string();
-    const auto bad = runKinmatch({"mtdna", "compare", "-q", (dir / "bad.tsv").string(), "-r",
-                                  dataFile("references.hsd"), "-o", out});
+    const auto bad = runKinmatch(
+        {"mtdna", "compare", "-q", (dir / "bad.tsv").string(), "-r", dataFile("references.hsd"), "-o", out});
     CHECK(bad.exitCode == 1);
     CHECK_THAT(bad.err, Contains("bad.tsv:3: field Haplotype: \"16069Q\""));
     CHECK_FALSE(std::filesystem::exists(out));
@@ -154,8 +165,129 @@ TEST_CASE("mtdna compare rejects bad input and options with exit codes 1 and 2, 
     const auto thresholds = runKinmatch({"mtdna", "compare", "-q", dataFile("query.tsv"), "-r",
                                          dataFile("references.hsd"), "--exclusion", "1", "--inconclusive", "2"});
     CHECK(thresholds.exitCode == 2);
-    const auto hotspots = runKinmatch({"mtdna", "compare", "-q", dataFile("query.tsv"), "-r",
-                                       dataFile("references.hsd"), "--hotspots", "300-x"});
+    const auto hotspots = runKinmatch(
+        {"mtdna", "compare", "-q", dataFile("query.tsv"), "-r", dataFile("references.hsd"), "--hotspots", "300-x"});
     CHECK(hotspots.exitCode == 2);
     CHECK_THAT(hotspots.err, Contains("--hotspots"));
+}
+
+namespace {
+
+// Query -> (cannot_exclude, inconclusive) from a pair list.
+std::map<std::string, std::pair<int, int>> outcomesPerQuery(const std::string& tsv) {
+    std::map<std::string, std::pair<int, int>> counts;
+    for (const auto& [pair, fields] : rowsByPair(tsv)) {
+        auto& c = counts[fields.at(0)];
+        c.first += fields.at(3) == "cannot_exclude";
+        c.second += fields.at(3) == "inconclusive";
+    }
+    return counts;
+}
+
+const std::filesystem::path kSample = testDataDir() / ".." / ".." / "sample-data";
+
+}  // namespace
+
+TEST_CASE("mtdna compare finds exactly the non-excluded pairs of simulated data with degraded remains",
+          "[mtdna][cli][lineage-simulation]") {
+    // Realistic ranges: a third of the remains lost mini-amplicons, so the index is looked up
+    // by several fixed sub-ranges per query (MtdnaCommand's lookupRanges); the result must
+    // still equal comparing every pair.
+    TempDir dir;
+    const auto sim = dir / "sim";
+    const auto made =
+        runKinmatch({"simulate", "-q", "-f", (testDataDir() / "frequencies" / "norstr-east-asia-2023.csv").string(),
+                     "--markers", "1", "--families", "1500", "--remains", "400", "--seed", "3", "--mtdna",
+                     "--lineage-database", "300", "-o", sim.string()});
+    REQUIRE(made.exitCode == 0);
+    const std::string q = (sim / "mtdna-remains.tsv").string();
+    const std::string r = (sim / "mtdna-references.tsv").string();
+    const std::string d = (sim / "mtdna-database.tsv").string();
+    const auto all = runKinmatch({"mtdna", "compare", "-q", q, "-r", r, "-d", d, "--all", "--no-version", "--quiet"});
+    const auto indexed = runKinmatch({"mtdna", "compare", "-q", q, "-r", r, "-d", d, "--no-version", "--quiet"});
+    REQUIRE(all.exitCode == 0);
+    REQUIRE(indexed.exitCode == 0);
+    std::map<std::string, std::vector<std::string>> expected;
+    std::size_t degraded = 0;
+    for (const auto& [pair, fields] : rowsByPair(all.out))
+        if (fields.at(3) == "cannot_exclude" || fields.at(3) == "inconclusive") expected[pair] = fields;
+    for (const auto& line : tsvLines(readFile(q))) degraded += line.find("16024-16569;1-576\t") == std::string::npos;
+    CHECK(degraded > 80);
+    CHECK(expected.size() > 1000);
+    CHECK(rowsByPair(indexed.out) == expected);
+
+    // --counts gives the same numbers per query; --max-differences 0 keeps the cannot_exclude rows.
+    const auto counts = runKinmatch({"mtdna", "compare", "-q", q, "-r", r, "--counts", "--no-version", "--quiet"});
+    REQUIRE(counts.exitCode == 0);
+    const auto perQuery = outcomesPerQuery(indexed.out);
+    std::size_t rows = 0;
+    for (const auto& row : namedRows(counts.out)) {
+        ++rows;
+        const auto it = perQuery.find(row.at("query"));
+        const std::pair<int, int> found = it == perQuery.end() ? std::pair{0, 0} : it->second;
+        CHECK(std::stoi(row.at("cannot_exclude")) == found.first);
+        CHECK(std::stoi(row.at("inconclusive")) == found.second);
+        CHECK(std::stoi(row.at("candidates")) >= found.first + found.second);
+    }
+    CHECK(rows == tsvLines(readFile(q)).size() - 1);  // every query, matched or not
+    const auto exact = runKinmatch(
+        {"mtdna", "compare", "-q", q, "-r", r, "-d", d, "--max-differences", "0", "--no-version", "--quiet"});
+    REQUIRE(exact.exitCode == 0);
+    std::map<std::string, std::vector<std::string>> cannotExclude;
+    for (const auto& [pair, fields] : expected)
+        if (fields.at(3) == "cannot_exclude") cannotExclude[pair] = fields;
+    CHECK(rowsByPair(exact.out) == cannotExclude);
+}
+
+TEST_CASE("mtdna compare --counts and --max-differences refuse what they cannot do", "[mtdna][cli]") {
+    const std::vector<std::string> base{
+        "mtdna", "compare", "-q", dataFile("query.tsv"), "-r", dataFile("references.hsd")};
+    auto with = [&](std::vector<std::string> more) {
+        std::vector<std::string> args = base;
+        args.insert(args.end(), more.begin(), more.end());
+        return runKinmatch(args);
+    };
+    const auto tooFar = with({"--max-differences", "2"});
+    CHECK(tooFar.exitCode == 2);
+    CHECK_THAT(tooFar.err, Contains("--max-differences: 2 must be from 0 to 1"));
+    CHECK(with({"--max-differences", "-1"}).exitCode == 2);
+    const auto withAll = with({"--max-differences", "0", "--all"});
+    CHECK(withAll.exitCode == 2);
+    CHECK_THAT(withAll.err, Contains("--max-differences"));
+    const auto weighed = with({"--counts", "-d", dataFile("database.emp")});
+    CHECK(weighed.exitCode == 2);
+    CHECK_THAT(weighed.err, Contains("--database"));
+    const auto help = runKinmatch({"mtdna", "compare", "--help"});
+    CHECK_THAT(help.out, Contains("--counts") && Contains("--max-differences"));
+}
+
+TEST_CASE("The sample case's mtDNA: every true remains cannot be excluded from its maternal relatives",
+          "[mtdna][cli][sample]") {
+    const auto run = runKinmatch({"mtdna", "compare", "-q", (kSample / "mtdna-remains.tsv").string(), "-r",
+                                  (kSample / "mtdna-references.tsv").string(), "-d",
+                                  (kSample / "mtdna-database.tsv").string(), "--quiet"});
+    INFO(run.err);
+    REQUIRE(run.exitCode == 0);
+    const auto pairs = rowsByPair(run.out);
+    // remains -> missing person, from both answer keys; sample -> (family, id).
+    std::map<std::string, std::string> truth;
+    for (const char* key : {"truth.tsv", "truth-lineage.tsv"})
+        for (const auto& row : namedRows(readFile(kSample / key)))
+            if (row.at("missing") != ".") truth[row.at("remains")] = row.at("family");
+    std::map<std::string, std::string> familyOf;
+    for (const auto& row : namedRows(readFile(kSample / "pedigrees.tsv")))
+        if (row.at("sample") != ".") familyOf[row.at("sample")] = row.at("family");
+    std::size_t truePairs = 0;
+    for (const auto& [pair, fields] : pairs) {
+        const auto it = truth.find(fields.at(0));
+        if (it == truth.end() || familyOf.at(fields.at(1)) != it->second) continue;
+        ++truePairs;
+        CHECK(fields.at(3) == "cannot_exclude");
+        CHECK(std::stod(fields.at(5)) > 0.9);  // weighed against the database
+    }
+    // 25 maternal pairs (make-sample-lineage.py checks them) and no same-family pair excluded.
+    CHECK(truePairs == 25);
+    // The heteroplasmy 16093Y of REF-0031 matches her son's remains.
+    CHECK(pairs.at("UR-0051 REF-0031").at(3) == "cannot_exclude");
+    CHECK_THAT(readFile(kSample / "mtdna-references.tsv"), Contains("16093Y"));
 }

@@ -7,10 +7,16 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "engine/LineageSimulation.hpp"
+#include "engine/Simulation.hpp"
+#include "formats/FrequencyReader.hpp"
+#include "formats/MtdnaReader.hpp"
+#include "formats/YstrReader.hpp"
 #include "tests/support/RunKinmatch.hpp"
 
 using Catch::Matchers::Contains;
@@ -249,4 +255,138 @@ TEST_CASE("kinmatch help simulate prints the usage and exits 0", "[cli][simulate
     CHECK_THAT(run.out, Contains("--mutation-model NAME"));
     CHECK_THAT(run.out, Contains("[equal]"));
     CHECK_THAT(run.out, Contains("--missing-marker-rate"));
+}
+
+namespace {
+
+const std::vector<std::string> kLineageOutputs{"mtdna-database.tsv", "mtdna-references.tsv", "mtdna-remains.tsv",
+                                               "ystr-database.csv",  "ystr-references.csv",  "ystr-remains.csv"};
+
+// The same haplotype sets, compared sample by sample.
+void checkSameMt(const std::vector<kinmatch::engine::mt::Haplotype>& read,
+                 const std::vector<kinmatch::engine::mt::Haplotype>& made) {
+    REQUIRE(read.size() == made.size());
+    for (std::size_t i = 0; i < read.size(); ++i) {
+        INFO(made[i].sample);
+        CHECK(read[i].sample == made[i].sample);
+        CHECK(read[i].range == made[i].range);
+        CHECK(read[i].variants == made[i].variants);
+    }
+}
+
+void checkSameY(const kinmatch::engine::ystr::HaplotypeSet& read,
+                const std::vector<kinmatch::engine::ystr::Haplotype>& made) {
+    REQUIRE(read.haplotypes.size() == made.size());
+    for (std::size_t i = 0; i < made.size(); ++i) {
+        INFO(made[i].sample);
+        CHECK(read.haplotypes[i].sample == made[i].sample);
+        CHECK(read.haplotypes[i].loci == made[i].loci);
+    }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "simulate --mtdna --ystr adds lineage files that read back as the engine made them, leaving the STR "
+    "files unchanged",
+    "[cli][simulate][lineage-simulation]") {
+    TempDir dir;
+    const auto args = simulateArgs(dir / "plain", "300", "200");
+    REQUIRE(runKinmatch(args).exitCode == 0);
+    const auto lineageArgs = withOption(simulateArgs(dir / "lineage", "300", "200"), "--lineage-database", "700") +
+                             std::vector<std::string>{"--mtdna", "--ystr"};
+    const RunOutput run = runKinmatch(lineageArgs);
+    INFO(run.err);
+    REQUIRE(run.exitCode == 0);
+    std::vector<std::string> expected = kOutputs;
+    expected.insert(expected.end(), kLineageOutputs.begin(), kLineageOutputs.end());
+    std::sort(expected.begin(), expected.end());
+    CHECK(entries(dir / "lineage") == expected);
+    for (const auto& name : kOutputs)
+        if (name != "simulation.txt") CHECK(readFile(dir / "plain" / name) == readFile(dir / "lineage" / name));
+    CHECK_THAT(readFile(dir / "lineage" / "simulation.txt"), Contains("random-match probability"));
+
+    // The same case in process: frequencies and options as the command line gives them.
+    namespace engine = kinmatch::engine;
+    kinmatch::Warnings warnings;
+    const auto table = kinmatch::formats::readFrequencyFile(frequencyFile(), warnings);
+    const engine::MutationParameters equal{engine::MutationModelKind::kEqual, 0.001, 0.0, 0.5};
+    engine::SimulationOptions options;
+    options.families = 300;
+    options.remains = 200;
+    options.markers = 21;
+    options.seed = 5;
+    const engine::Simulation simulation(table, engine::MutationModel{equal, equal}, options);
+    const engine::LineageSimulation lineage(engine::LineageSimulationOptions{.seed = 5});
+    const auto references = lineage.caseReferences(simulation, 0, 300);
+    const auto remains = lineage.caseRemains(simulation, 0, 200);
+    const auto out = dir / "lineage";
+    checkSameMt(kinmatch::formats::readMtdnaFile((out / "mtdna-references.tsv").string()), references.mtdna);
+    checkSameMt(kinmatch::formats::readMtdnaFile((out / "mtdna-remains.tsv").string()), remains.mtdna);
+    checkSameMt(kinmatch::formats::readMtdnaFile((out / "mtdna-database.tsv").string()), lineage.mtDatabase(0, 700));
+    checkSameY(kinmatch::formats::readYstrFile((out / "ystr-references.csv").string()), references.ystr);
+    checkSameY(kinmatch::formats::readYstrFile((out / "ystr-remains.csv").string()), remains.ystr);
+    checkSameY(kinmatch::formats::readYstrFile((out / "ystr-database.csv").string()), lineage.yDatabase(0, 700));
+
+    // Reference haplotypes are keyed by the pedigree's sample names, remains by theirs.
+    std::set<std::string> samples;
+    for (const auto& row : tsvRows(readFile(out / "pedigrees.tsv"))) samples.insert(row.at(5));
+    for (const auto& h : references.mtdna) CHECK(samples.count(h.sample) == 1);
+    for (const auto& h : references.ystr) CHECK(samples.count(h.sample) == 1);
+    std::set<std::string> remainsNames;
+    for (const auto& row : tsvRows(readFile(out / "truth.tsv"))) remainsNames.insert(row.at(0));
+    for (const auto& h : remains.mtdna) CHECK(remainsNames.count(h.sample) == 1);
+}
+
+TEST_CASE("Lineage files are byte-identical with one and with two threads", "[cli][simulate][lineage-simulation]") {
+    TempDir dir;
+    const auto args = [&](const std::string& name, const std::string& threads) {
+        return simulateArgs(dir / name, "4500", "2500") +
+               std::vector<std::string>{"--threads", threads, "--mtdna", "--ystr", "--lineage-database", "12000"};
+    };
+    REQUIRE(runKinmatch(args("one", "1")).exitCode == 0);
+    REQUIRE(runKinmatch(args("two", "2")).exitCode == 0);
+    for (const auto& name : kLineageOutputs) {
+        INFO(name);
+        CHECK(readFile(dir / "one" / name) == readFile(dir / "two" / name));
+    }
+}
+
+TEST_CASE("Bad lineage options of simulate exit 2 naming the option", "[cli][simulate][lineage-simulation]") {
+    TempDir dir;
+    auto args = simulateArgs(dir / "sim", "10", "10");
+    SECTION("a database size without a lineage marker") {
+        args = withOption(args, "--lineage-database", "10");
+    }
+    SECTION("an empty database") {
+        args = withOption(args, "--lineage-database", "0") + std::vector<std::string>{"--mtdna"};
+    }
+    const RunOutput run = runKinmatch(args);
+    CHECK(run.exitCode == 2);
+    CHECK_THAT(run.err, Contains("--lineage-database"));
+    CHECK(entries(dir / "sim").empty());
+
+    const RunOutput help = runKinmatch({"help", "simulate"});
+    CHECK_THAT(help.out, Contains("--mtdna") && Contains("--ystr") && Contains("mtdna-references.tsv"));
+}
+
+TEST_CASE("Simulate's --force replaces an earlier run's lineage files or removes them",
+          "[cli][simulate][lineage-simulation]") {
+    TempDir dir;
+    const auto out = dir / "sim";
+    REQUIRE(runKinmatch(simulateArgs(out, "10", "10") + std::vector<std::string>{"--ystr"}).exitCode == 0);
+    CHECK(std::filesystem::exists(out / "ystr-references.csv"));
+    // The earlier run's Y-STR files alone already block a new run without --force.
+    for (const auto& name : kOutputs) std::filesystem::remove(out / name);
+    const RunOutput blocked = runKinmatch(simulateArgs(out, "10", "10"));
+    CHECK(blocked.exitCode == 2);
+    CHECK_THAT(blocked.err, Contains("ystr-") && Contains("--force"));
+    const RunOutput forced =
+        runKinmatch(simulateArgs(out, "10", "10") + std::vector<std::string>{"--force", "--mtdna"});
+    INFO(forced.err);
+    REQUIRE(forced.exitCode == 0);
+    std::vector<std::string> expected = kOutputs;
+    expected.insert(expected.end(), {"mtdna-database.tsv", "mtdna-references.tsv", "mtdna-remains.tsv"});
+    std::sort(expected.begin(), expected.end());
+    CHECK(entries(out) == expected);
 }

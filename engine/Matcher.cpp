@@ -44,6 +44,12 @@ std::vector<Candidate> scoreCandidates(const PreparedCase& prepared, const std::
         std::vector<Candidate>& candidates = perRemains[r];
         candidates.reserve(tables.size());
         for (const auto& t : tables) candidates.push_back(detail::scorePair(remains, static_cast<int>(r), t));
+        for (auto& c : candidates) c.autosomalLog10Lr = c.log10Lr;
+        if (options.otherSystems) {
+            std::vector<double> other(tables.size());
+            options.otherSystems->log10Lrs(static_cast<int>(r), other);
+            for (std::size_t k = 0; k < candidates.size(); ++k) candidates[k].log10Lr += other[k];
+        }
         detail::rankAndTruncate(
             candidates, options.all ? candidates.size() : options.top,
             [&](const Candidate& a, const Candidate& b) { return detail::betterForRemains(prepared, a, b); });
@@ -86,7 +92,12 @@ std::vector<Candidate> bestRemainsPerMissingPerson(const PreparedCase& prepared,
 }  // namespace
 
 MatchResult matchCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options) {
-    if (!options.all && !options.exactScan) return screenCase(prepared, model, options);
+    if (!options.all && !options.exactScan && !options.otherSystems) {
+        MatchResult screened = screenCase(prepared, model, options);
+        for (auto* list : {&screened.candidates, &screened.byMissingPerson})
+            for (auto& c : *list) c.autosomalLog10Lr = c.log10Lr;
+        return screened;
+    }
     MatchResult result;
     const std::vector<MissingPersonTables> tables = buildAllTables(prepared, model, result.warnings, options.progress);
     // One scoring serves both lists: every pair when a per-missing-person list is wanted,

@@ -115,7 +115,7 @@ void checkRoundTrip(const std::string& url) {
     CHECK(rows[1].remains == "UR-2");
     CHECK(rows[1].log10Lr == -INFINITY);
     CHECK(rows[1].autosomal.log10Lr == -INFINITY);
-    CHECK(rows[1].autosomal.outcome == "excluded");
+    CHECK(rows[1].autosomal.outcome == "exclusion");
     CHECK(rows[1].posterior == 0.0);
     CHECK(rows[1].decision == "excluded");
     CHECK(rows[1].missingRank == 2);

@@ -171,7 +171,7 @@ LineageEvidence::LineageEvidence(const PreparedCase& prepared, std::optional<MtI
 
 LineageEvidence::~LineageEvidence() = default;
 
-SystemEvidence LineageEvidence::mtdnaEvidence(int remains, const MissingLines& lines) const {
+SystemEvidence LineageEvidence::mtdnaEvidence(int remains, const MissingLines& lines, bool quick) const {
     SystemEvidence evidence;
     const int own = remainsMt_[static_cast<std::size_t>(remains)];
     if (own < 0) return evidence;  // not_typed
@@ -180,6 +180,19 @@ SystemEvidence LineageEvidence::mtdnaEvidence(int remains, const MissingLines& l
         return evidence;
     }
     const mt::Haplotype& query = mt_->remains[static_cast<std::size_t>(own)];
+    if (quick) {
+        // Most pairs of a run are exclusions: settle those without listing differences. The
+        // value is the one the full path below gives.
+        for (const Relative& relative : lines.maternal) {
+            const mt::Outcome outcome =
+                mt::quickOutcome(query, mt_->references[static_cast<std::size_t>(relative.haplotype)], mt_->options);
+            if (outcome == mt::Outcome::kInsufficientOverlap) continue;
+            if (outcome != mt::Outcome::kExclusion) break;
+            evidence.outcome = mt::outcomeName(outcome);
+            evidence.log10Lr = -std::numeric_limits<double>::infinity();
+            return evidence;
+        }
+    }
     // The nearest relative the remains can be compared with; failing all, the nearest.
     const Relative* chosen = &lines.maternal.front();
     mt::Comparison comparison;
@@ -255,7 +268,7 @@ void LineageEvidence::log10Lrs(int remains, std::span<double> out) const {
     YstrCountCache cache;
     for (std::size_t k = 0; k < missing_.size(); ++k) {
         double sum = 0.0;
-        if (mt_) sum += mtdnaEvidence(remains, missing_[k]).log10Lr;
+        if (mt_) sum += mtdnaEvidence(remains, missing_[k], true).log10Lr;
         if (y_) sum += ystrEvidence(remains, missing_[k], &cache).log10Lr;
         out[k] = sum;
     }
@@ -271,7 +284,7 @@ int LineageEvidence::missingIndex(int family, int missingPerson) const {
 PairLineage LineageEvidence::evaluate(int remains, int family, int missingPerson) const {
     const MissingLines& lines = missing_[static_cast<std::size_t>(missingIndex(family, missingPerson))];
     PairLineage pair;
-    if (mt_) pair.mtdna = mtdnaEvidence(remains, lines);
+    if (mt_) pair.mtdna = mtdnaEvidence(remains, lines, false);
     if (y_) pair.ystr = ystrEvidence(remains, lines, nullptr);
     return pair;
 }

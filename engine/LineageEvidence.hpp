@@ -116,7 +116,8 @@ class LineageEvidence final : public PairEvidence {
     };
     class YstrCountCache;
 
-    SystemEvidence mtdnaEvidence(int remains, const MissingLines& lines) const;
+    // `quick`: only outcome and log10Lr are needed (ranking), exclusions settled early.
+    SystemEvidence mtdnaEvidence(int remains, const MissingLines& lines, bool quick) const;
     SystemEvidence ystrEvidence(int remains, const MissingLines& lines, YstrCountCache* cache) const;
     int missingIndex(int family, int missingPerson) const;
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -11,8 +14,10 @@
 #include "cli/Commands.hpp"
 #include "cli/RunSettings.hpp"
 #include "engine/Errors.hpp"
+#include "formats/CaseDatabase.hpp"
 #include "formats/HtmlReport.hpp"
 #include "formats/ReportData.hpp"
+#include "formats/ReportFromDatabase.hpp"
 
 namespace kinmatch::cli {
 
@@ -33,20 +38,32 @@ void printUsage(std::ostream& out) {
            "         with the family pedigree drawn, the genotypes of the remains and of the typed relatives,\n"
            "         and every marker's log10 LR. The pages need no network and no script; one page per\n"
            "         remains keeps the report usable for thousands of remains.\n"
-           "Usage:   kinmatch report --results RESULTS.tsv -f FREQS -p PEDIGREES -r REFERENCES -u REMAINS\n"
+           "Usage:   kinmatch report --db URL [--run N] [-f FREQS] [-p PEDIGREES] [-r REFERENCES] [-u REMAINS]\n"
+           "                         -o DIR\n"
+           "         kinmatch report --results RESULTS.tsv -f FREQS -p PEDIGREES -r REFERENCES -u REMAINS\n"
            "                         [model options] -o DIR\n"
            "\n"
-           "         Give the same input files and model options as the `kinmatch match` run that wrote\n"
-           "         RESULTS.tsv: the per-marker log10 LRs are recomputed from them, and the report warns\n"
-           "         (on stderr and on its index page) for every pair whose per-marker values do not add up\n"
-           "         to the log10_lr of the results. Columns posterior and decision are shown when present.\n"
+           "         --db: the report of a run stored by `kinmatch match --db` (the latest unless --run):\n"
+           "         candidates, posteriors, decisions and the run's record come from the database. The\n"
+           "         database keeps no allele frequencies, so the run's input files are read again from\n"
+           "         the paths it recorded (relative ones from the current directory; -f, -p, -r, -u give\n"
+           "         the new place of a file that moved) and each must still have the SHA-256 the run\n"
+           "         recorded, else the report is refused. The model is the run's recorded one.\n"
+           "\n"
+           "         --results: give the same input files and model options as the `kinmatch match` run\n"
+           "         that wrote RESULTS.tsv: the per-marker log10 LRs are recomputed from them.\n"
+           "\n"
+           "         Either way the report warns (on stderr and on its index page) for every pair whose\n"
+           "         per-marker values do not add up to the run's (autosomal) log10 LR.\n"
            "\nInput options:\n"
-           "    -f, --frequencies FILE        allele frequencies of the run\n"
-           "    -p, --pedigrees FILE          pedigrees of the run\n"
-           "    -r, --references FILE         relatives' STR profiles of the run\n"
+           "        --db URL                  case database: sqlite:FILE or postgresql://... (libpq URI)\n"
+           "    -f, --frequencies FILE        allele frequencies of the run (with --db: where the file is now)\n"
+           "    -p, --pedigrees FILE          pedigrees of the run (with --db: likewise)\n"
+           "    -r, --references FILE         relatives' STR profiles of the run (with --db: likewise)\n"
            "        --results FILE            the results TSV written by kinmatch match\n"
-           "    -u, --remains FILE            remains' STR profiles of the run\n"
-           "\nModel options (as given to kinmatch match):\n"
+           "    -u, --remains FILE            remains' STR profiles of the run (with --db: likewise)\n"
+           "        --run N                   with --db: the run to report [the latest]\n"
+           "\nModel options (with --results; as given to kinmatch match):\n"
            "        --database-size N         size of the frequency database; rare alleles get 5/(2N)\n"
            "        --mutation-model NAME     none, equal, proportional, stepwise or onestep ["
         << d.mutationModel << "]\n"
@@ -71,7 +88,8 @@ void printUsage(std::ostream& out) {
            "\nExamples:\n"
            "    kinmatch match -f sample-data/frequencies.csv -p sample-data/pedigrees.tsv \\\n"
            "        -r sample-data/references.csv -u sample-data/remains.csv \\\n"
-           "        --mutation-model equal --mutation-rate 0.002 -o results.tsv\n"
+           "        --mutation-model equal --mutation-rate 0.002 -o results.tsv --db sqlite:cases.sqlite\n"
+           "    kinmatch report --db sqlite:cases.sqlite -o report\n"
            "    kinmatch report --results results.tsv -f sample-data/frequencies.csv \\\n"
            "        -p sample-data/pedigrees.tsv -r sample-data/references.csv -u sample-data/remains.csv \\\n"
            "        --mutation-model equal --mutation-rate 0.002 -o report\n\n";
@@ -89,17 +107,116 @@ std::string modelDescription(const RunSettings& s) {
     return text + "; rare-allele frequency " + number(s.prepareOptions().effectiveRareAlleleFrequency());
 }
 
+// Refuses an occupied directory before the work, not after it (writeHtmlReport checks again).
+void checkOutputDirectory(const std::string& output, bool force) {
+    std::error_code error;
+    const std::filesystem::path directory(output);
+    if (std::filesystem::exists(directory, error) && std::filesystem::is_directory(directory, error) &&
+        !std::filesystem::is_empty(directory, error) && !force)
+        throw Error(output + ": directory is not empty (use --force to replace a previous report)");
+}
+
+std::size_t threadCount(int threads) {
+    return static_cast<std::size_t>(threads > 0 ? threads
+                                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+}
+
+// What both sources end in: the report's own warnings on the terminal, the pages, the summary.
+void finishReport(const formats::ReportData& data, const std::string& output, bool force, bool quiet, bool verbose,
+                  const std::string& commandLine) {
+    constexpr std::size_t kWarningsOnTerminal = 10;
+    for (std::size_t i = 0; i < data.reportWarnings.size() && i < kWarningsOnTerminal; ++i)
+        std::cerr << "[kinmatch report] warning: " << data.reportWarnings[i] << '\n';
+    if (data.reportWarnings.size() > kWarningsOnTerminal)
+        std::cerr << "[kinmatch report] warning: ... and " << data.reportWarnings.size() - kWarningsOnTerminal
+                  << " more warnings, every one listed on the report's index page\n";
+
+    const std::filesystem::path directory(output);
+    formats::writeHtmlReport(data, directory, force);
+    if (!quiet) {
+        std::size_t pairs = 0;
+        for (const auto& r : data.remains) pairs += r.candidates.size();
+        std::cerr << "[kinmatch report] " << data.remains.size() << " remains, " << pairs << " candidates -> "
+                  << (directory / "index.html").string() << "; " << resourceSummary() << '\n';
+    }
+    if (verbose) std::cerr << "[kinmatch report] " << versionLine() << "\n[kinmatch report] command: " << commandLine << '\n';
+}
+
+// The options a run records: with --db they come from the run, never from the command line.
+const char* const kModelOptions[] = {"mutation-model", "mutation-rate",  "mutation-rate-female", "mutation-rate-male",
+                                     "mutation-rate2", "mutation-range", "rare-allele-freq",     "database-size"};
+
+// `report --db`: see formats/ReportFromDatabase.hpp for why the input files are read again.
+int runReportFromDatabase(const std::string& url, std::optional<std::int64_t> run, const std::string& output,
+                          bool force, const std::vector<std::string>& rest, const std::string& commandLine) {
+    RunSettings s;
+    po::options_description options;
+    options.add_options()("frequencies,f", po::value(&s.frequencies), "")("pedigrees,p", po::value(&s.pedigrees), "")(
+        "references,r", po::value(&s.references), "")("remains,u", po::value(&s.remains), "")(
+        "threads,t", po::value(&s.threads), "")("quiet,q", po::bool_switch(&s.quiet), "")(
+        "verbose,v", po::bool_switch(&s.verbose), "");
+    for (const char* name : kModelOptions) options.add_options()(name, po::value<std::string>(), "");
+    po::variables_map vm;
+    po::store(po::command_line_parser(rest).options(options).run(), vm);
+    po::notify(vm);
+    for (const char* name : kModelOptions)
+        if (vm.count(name))
+            throw UsageError(std::string("--") + name +
+                             " does not apply with --db: the per-marker values are recomputed with the model the run "
+                             "recorded");
+    if (s.threads < 0) throw UsageError("--threads: " + std::to_string(s.threads) + " must be 0 (all cores) or more");
+    checkOutputDirectory(output, force);
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threadCount(s.threads));
+
+    const auto database = formats::openCaseDatabase(url, formats::OpenMode::kMustExist);
+    const std::string name = formats::redactedDatabaseUrl(url);
+    const formats::RunInfo info = formats::chooseReportRun(*database, run);
+    const formats::RecordedModel recorded = formats::decodeRecordedModel(info, name);
+    std::map<std::string, std::string> relocated;
+    for (const auto& [role, path] : {std::pair{"frequencies", s.frequencies}, std::pair{"pedigrees", s.pedigrees},
+                                     std::pair{"references", s.references}, std::pair{"remains", s.remains}})
+        if (!path.empty()) relocated.emplace(role, path);
+    formats::DatabaseReportSources sources;
+    sources.database = name;
+    sources.readFrom = formats::verifiedInputFiles(info, name, relocated);
+    sources.reportVersion = versionLine();
+    sources.reportCommandLine = commandLine;
+
+    // The run's settings, so that loading and the model line are those of `--results`.
+    s.frequencies = sources.readFrom.at("frequencies");
+    s.pedigrees = sources.readFrom.at("pedigrees");
+    s.references = sources.readFrom.at("references");
+    s.remains = sources.readFrom.at("remains");
+    s.mutationModel = recorded.mutationModel;
+    s.mutationRateFemale = recorded.model.female.rate;
+    s.mutationRateMale = recorded.model.male.rate;
+    s.mutationRate2 = recorded.model.female.rate2;
+    s.mutationRange = recorded.model.female.range;
+    if (recorded.prepare.rareAlleleFrequency > 0.0) s.rareAlleleFrequency = recorded.prepare.rareAlleleFrequency;
+    if (recorded.prepare.databaseSize > 0) s.databaseSize = recorded.prepare.databaseSize;
+
+    LoadedCase loaded = loadCase(s);
+    formats::ReportData data =
+        formats::reportFromDatabase(*database, info, sources, loaded.prepared, recorded.model, loaded.warnings);
+    data.run.parameters.emplace_back("per-marker values recomputed with",
+                                     modelDescription(s) + " (the run's recorded model and input files)");
+    finishReport(data, output, force, s.quiet, s.verbose, commandLine);
+    return 0;
+}
+
 }  // namespace
 
 int runReport(const std::vector<std::string>& args, const std::string& commandLine) {
-    // The report's own options; the inputs and model options are exactly those of a match
-    // run and go through the same parser (as `validate` takes them).
+    // The report's own options; with --results the inputs and model options are exactly those
+    // of a match run and go through the same parser (as `validate` takes them).
     std::string results;
+    std::string url;
+    std::int64_t runNumber = 0;
     std::string output;
     bool force = false;
     po::options_description own;
-    own.add_options()("help,h", "")("results", po::value(&results), "")("output,o", po::value(&output), "")(
-        "force", po::bool_switch(&force), "");
+    own.add_options()("help,h", "")("results", po::value(&results), "")("db", po::value(&url), "")(
+        "run", po::value(&runNumber), "")("output,o", po::value(&output), "")("force", po::bool_switch(&force), "");
     const auto parsed = po::command_line_parser(args).options(own).allow_unregistered().run();
     po::variables_map vm;
     po::store(parsed, vm);
@@ -109,20 +226,26 @@ int runReport(const std::vector<std::string>& args, const std::string& commandLi
         return 0;
     }
     const auto rest = po::collect_unrecognized(parsed.options, po::include_positional);
+    if (vm.count("db")) {
+        if (vm.count("results"))
+            throw UsageError("--db and --results exclude each other (a report is made from one source)");
+        if (url.empty()) throw UsageError("--db: empty URL (expected sqlite:PATH or postgresql://...)");
+        if (output.empty()) throw UsageError("--output is required (the report directory)");
+        std::optional<std::int64_t> run;
+        if (vm.count("run")) {
+            if (runNumber < 1) throw UsageError("--run: " + std::to_string(runNumber) + " must be at least 1");
+            run = runNumber;
+        }
+        return runReportFromDatabase(url, run, output, force, rest, commandLine);
+    }
+    if (vm.count("run")) throw UsageError("--run applies to --db only (a results TSV holds one run)");
     const auto settings = parseRunSettings("validate", rest);
     if (!settings) return 0;
     const RunSettings& s = *settings;
-    if (results.empty()) throw UsageError("--results is required (the TSV written by kinmatch match)");
+    if (results.empty()) throw UsageError("--results or --db is required (the run to report)");
     if (output.empty()) throw UsageError("--output is required (the report directory)");
-    // Refuse an occupied directory before the work, not after it.
-    std::error_code error;
-    const std::filesystem::path directory(output);
-    if (std::filesystem::exists(directory, error) && std::filesystem::is_directory(directory, error) &&
-        !std::filesystem::is_empty(directory, error) && !force)
-        throw Error(output + ": directory is not empty (use --force to replace a previous report)");
-
-    const int threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+    checkOutputDirectory(output, force);
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threadCount(s.threads));
 
     LoadedCase loaded = loadCase(s);
     formats::ResultsTsvSources sources;
@@ -135,22 +258,7 @@ int runReport(const std::vector<std::string>& args, const std::string& commandLi
     sources.reportCommandLine = commandLine;
     formats::ReportData data = formats::reportFromResultsTsv(sources, loaded.prepared, s.model(), loaded.warnings);
     data.run.parameters.emplace_back("per-marker values recomputed with", modelDescription(s));
-
-    constexpr std::size_t kWarningsOnTerminal = 10;
-    for (std::size_t i = 0; i < data.reportWarnings.size() && i < kWarningsOnTerminal; ++i)
-        std::cerr << "[kinmatch report] warning: " << data.reportWarnings[i] << '\n';
-    if (data.reportWarnings.size() > kWarningsOnTerminal)
-        std::cerr << "[kinmatch report] warning: ... and " << data.reportWarnings.size() - kWarningsOnTerminal
-                  << " more warnings, every one listed on the report's index page\n";
-
-    formats::writeHtmlReport(data, directory, force);
-    if (!s.quiet) {
-        std::size_t pairs = 0;
-        for (const auto& r : data.remains) pairs += r.candidates.size();
-        std::cerr << "[kinmatch report] " << data.remains.size() << " remains, " << pairs << " candidates -> "
-                  << (directory / "index.html").string() << "; " << resourceSummary() << '\n';
-    }
-    if (s.verbose) std::cerr << "[kinmatch report] " << versionLine() << "\n[kinmatch report] command: " << commandLine << '\n';
+    finishReport(data, output, force, s.quiet, s.verbose, commandLine);
     return 0;
 }
 

@@ -3,9 +3,11 @@
 // per-marker comparison that makes up its LR.
 
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "formats/HtmlReport.hpp"
+#include "formats/MatchTsvWriter.hpp"
 #include "formats/PedigreeSvg.hpp"
 
 namespace kinmatch::formats {
@@ -14,15 +16,34 @@ namespace {
 
 const char* sexWord(Sex sex) { return sex == Sex::kMale ? "male" : sex == Sex::kFemale ? "female" : "sex unknown"; }
 
+// "exclusion, −∞", "compared, 1.204" or "" when the system was not compared.
+std::string systemText(const ReportSystemResult& r) {
+    std::string text = r.outcome ? escapeXml(*r.outcome) : std::string();
+    if (r.log10Lr) text += (text.empty() ? "" : ", ") + html::log10Text(*r.log10Lr);
+    return text;
+}
+
+// Machine-readable attributes of a system's result, empty when absent.
+std::string systemAttributes(const char* system, const ReportSystemResult& r) {
+    std::string text;
+    if (r.outcome) text += " data-" + std::string(system) + "-outcome=\"" + escapeXml(*r.outcome) + "\"";
+    if (r.log10Lr) text += " data-" + std::string(system) + "-log10-lr=\"" + html::log10Exact(*r.log10Lr) + "\"";
+    return text;
+}
+
 void appendCandidateTable(const ReportRemains& remains, std::string& page) {
     bool posteriors = false;
     bool decisions = false;
+    bool lineage = false;
     for (const auto& c : remains.candidates) {
         posteriors = posteriors || c.posterior.has_value();
         decisions = decisions || !c.decision.empty();
+        lineage = lineage || c.hasLineage();
     }
     page += "<table class=\"candidates\">\n<tr><th>rank</th><th>family</th><th>missing person</th><th>log10 "
             "LR</th><th>loci</th><th>inconsistent loci</th>";
+    // Only a lineage run splits the LR into systems; an autosomal run's columns stay as they were.
+    if (lineage) page += "<th>autosomal log10 LR</th><th>mtDNA</th><th>Y-STR</th>";
     if (posteriors) page += "<th>posterior</th>";
     if (decisions) page += "<th>decision</th>";
     page += "</tr>\n";
@@ -30,11 +51,21 @@ void appendCandidateTable(const ReportRemains& remains, std::string& page) {
         const auto& c = remains.candidates[k];
         page += "<tr class=\"candidate-row\" data-family=\"" + escapeXml(c.family) + "\" data-missing=\"" +
                 escapeXml(c.missing) + "\" data-rank=\"" + std::to_string(c.rank) + "\" data-log10-lr=\"" +
-                html::log10Exact(c.log10Lr) + "\"><td class=\"num\">" + std::to_string(c.rank) + "</td><td>" +
+                html::log10Exact(c.log10Lr) + "\"" +
+                (c.autosomalLog10Lr ? " data-autosomal-log10-lr=\"" + html::log10Exact(*c.autosomalLog10Lr) + "\""
+                                    : std::string()) +
+                systemAttributes("mtdna", c.mtdna) + systemAttributes("ystr", c.ystr) +
+                (c.posterior ? " data-posterior=\"" + MatchTsvWriter::formatProbability(*c.posterior) + "\""
+                             : std::string()) +
+                (c.decision.empty() ? std::string() : " data-decision=\"" + escapeXml(c.decision) + "\"") +
+                "><td class=\"num\">" + std::to_string(c.rank) + "</td><td>" +
                 escapeXml(c.family) + "</td><td><a href=\"#candidate-" + std::to_string(k + 1) + "\">" +
                 escapeXml(c.missing) + "</a></td><td class=\"num\">" + html::log10Text(c.log10Lr) +
                 "</td><td class=\"num\">" + (c.loci ? std::to_string(*c.loci) : "") + "</td><td class=\"num\">" +
                 (c.inconsistentLoci ? std::to_string(*c.inconsistentLoci) : "") + "</td>";
+        if (lineage)
+            page += "<td class=\"num\">" + (c.autosomalLog10Lr ? html::log10Text(*c.autosomalLog10Lr) : std::string()) +
+                    "</td><td>" + systemText(c.mtdna) + "</td><td>" + systemText(c.ystr) + "</td>";
         if (posteriors) page += "<td class=\"num\">" + (c.posterior ? html::probabilityText(*c.posterior) : "") + "</td>";
         if (decisions) page += "<td>" + escapeXml(c.decision) + "</td>";
         page += "</tr>\n";
@@ -74,12 +105,15 @@ void appendMarkerTable(const ReportRemains& remains, const ReportCandidate& c, c
                 note + "</td></tr>\n";
     }
     const bool agrees = markerSumAgrees(c);
+    // A lineage run's log10 LR adds the mtDNA and Y-STR parts: the markers make up the autosomal one.
+    const std::string reported = c.autosomalLog10Lr ? "reported autosomal log10 LR" : "reported log10 LR";
     page += "<tr class=\"sum\"><td colspan=\"" + std::to_string(2 + c.relatives.size()) +
             "\">sum over the markers typed in the remains</td><td class=\"num\" data-log10-lr=\"" +
             html::log10Exact(c.markerSum) + "\">" + html::log10Text(c.markerSum) + "</td><td>" +
-            (agrees ? "equals the reported log10 LR"
-                    : "<span class=\"warning\">differs from the reported " + html::log10Text(c.log10Lr) +
-                          ": the report's inputs or model flags are not the run's</span>") +
+            (agrees ? "equals the " + reported
+                    : "<span class=\"warning\">differs from the " + reported + " " +
+                          html::log10Text(c.autosomalOrReported()) +
+                          ": see the warnings on the index page</span>") +
             "</td></tr>\n</table>\n";
 }
 
@@ -108,7 +142,24 @@ std::string remainsPage(const ReportData& data, std::size_t index) {
         if (c.inconsistentLoci) page += ", " + std::to_string(*c.inconsistentLoci) + " needing a mutation";
         if (c.posterior) page += "; posterior " + html::probabilityText(*c.posterior);
         if (!c.decision.empty()) page += "; decision: <strong>" + escapeXml(c.decision) + "</strong>";
-        page += ".</p>\n<h3>Family " + escapeXml(c.family) + "</h3>\n";
+        page += ".</p>\n";
+        if (c.hasLineage()) {
+            const auto system = [&](const char* id, const char* name, const ReportSystemResult& r) {
+                const std::string outcome = r.outcome ? escapeXml(*r.outcome) : r.present() ? "" : "not compared";
+                page += "<tr data-system=\"" + std::string(id) + "\"><td>" + name + "</td><td>" + outcome +
+                        "</td><td class=\"num\">" + (r.log10Lr ? html::log10Text(*r.log10Lr) : std::string()) +
+                        "</td></tr>\n";
+            };
+            page += "<table class=\"systems\">\n<tr><th>system</th><th>outcome</th><th>log10 LR</th></tr>\n";
+            const std::optional<std::string> apart =
+                c.autosomalLog10Lr ? std::nullopt : std::optional<std::string>("not given apart");
+            system("autosomal", "autosomal STR", {apart, c.autosomalLog10Lr});
+            system("mtdna", "mtDNA", c.mtdna);
+            system("ystr", "Y-STR", c.ystr);
+            page += "<tr class=\"sum\"><td colspan=\"2\">combined (the log10 LR above)</td><td class=\"num\">" +
+                    html::log10Text(c.log10Lr) + "</td></tr>\n</table>\n";
+        }
+        page += "<h3>Family " + escapeXml(c.family) + "</h3>\n";
         for (const auto& p : pedigree.persons)
             if (p.id == c.missing) page += "<p>Missing person " + escapeXml(p.id) + " (" + sexWord(p.sex) + ").</p>\n";
         page += "<p class=\"legend\"><span>&#9633; male, &#9675; female, &#9671; sex unknown</span> <span>filled: "

@@ -24,6 +24,8 @@ namespace {
 struct ResultColumns {
     int remains = -1, family = -1, missing = -1, log10Lr = -1, rank = -1;
     int loci = -1, inconsistentLoci = -1, posterior = -1, decision = -1;
+    // A lineage run's columns: the combined log10_lr's autosomal part and each system's result.
+    int autosomalLog10Lr = -1, mtdnaOutcome = -1, mtdnaLog10Lr = -1, ystrOutcome = -1, ystrLog10Lr = -1;
 };
 
 ResultColumns decodeHeader(const std::vector<std::string_view>& fields, const std::string& file, std::size_t line) {
@@ -37,7 +39,10 @@ ResultColumns decodeHeader(const std::vector<std::string_view>& fields, const st
                               {"missing", &c.missing, true},   {"log10_lr", &c.log10Lr, true},
                               {"rank", &c.rank, true},         {"loci", &c.loci, false},
                               {"inconsistent_loci", &c.inconsistentLoci, false},
-                              {"posterior", &c.posterior, false}, {"decision", &c.decision, false}};
+                              {"posterior", &c.posterior, false}, {"decision", &c.decision, false},
+                              {"autosomal_log10_lr", &c.autosomalLog10Lr, false},
+                              {"mtdna_outcome", &c.mtdnaOutcome, false}, {"mtdna_log10_lr", &c.mtdnaLog10Lr, false},
+                              {"ystr_outcome", &c.ystrOutcome, false}, {"ystr_log10_lr", &c.ystrLog10Lr, false}};
     for (std::size_t i = 0; i < fields.size(); ++i)
         for (const auto& column : columns)
             if (fields[i] == column.name) {
@@ -52,13 +57,19 @@ ResultColumns decodeHeader(const std::vector<std::string_view>& fields, const st
     return c;
 }
 
-double decodeLog10(std::string_view text, const std::string& file, std::size_t line) {
+double decodeLog10(std::string_view text, const std::string& file, std::size_t line, const char* field = "log10_lr") {
     if (text == "-inf") return -std::numeric_limits<double>::infinity();
     double value = 0.0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
-        throw InputError(file, line, "field log10_lr: " + quoted(text) + " is not a number (expected e.g. 3.25 or -inf)");
+        throw InputError(file, line,
+                         std::string("field ") + field + ": " + quoted(text) + " is not a number (expected e.g. 3.25 or -inf)");
     return value;
+}
+
+// A column a writer may leave empty or "." for a pair it has no value for.
+bool given(const std::vector<std::string_view>& fields, int column) {
+    return column >= 0 && !fields[column].empty() && fields[column] != ".";
 }
 
 int decodeCount(std::string_view text, const char* field, int minimum, const std::string& file, std::size_t line) {
@@ -133,10 +144,17 @@ std::vector<ReportedPair> readResults(const std::string& path, ReportData& data)
         if (columns->inconsistentLoci >= 0)
             c.inconsistentLoci = decodeCount(fields[columns->inconsistentLoci], "inconsistent_loci", 0, path, n);
         // A later writer may leave the posterior empty (".") where it has none for a pair.
-        if (columns->posterior >= 0 && fields[columns->posterior] != "." && !fields[columns->posterior].empty())
-            c.posterior = decodeProbability(fields[columns->posterior], path, n);
+        if (given(fields, columns->posterior)) c.posterior = decodeProbability(fields[columns->posterior], path, n);
         if (columns->decision >= 0 && fields[columns->decision] != ".")
             c.decision = std::string(fields[columns->decision]);
+        if (given(fields, columns->autosomalLog10Lr))
+            c.autosomalLog10Lr = decodeLog10(fields[columns->autosomalLog10Lr], path, n, "autosomal_log10_lr");
+        if (given(fields, columns->mtdnaOutcome)) c.mtdna.outcome = std::string(fields[columns->mtdnaOutcome]);
+        if (given(fields, columns->mtdnaLog10Lr))
+            c.mtdna.log10Lr = decodeLog10(fields[columns->mtdnaLog10Lr], path, n, "mtdna_log10_lr");
+        if (given(fields, columns->ystrOutcome)) c.ystr.outcome = std::string(fields[columns->ystrOutcome]);
+        if (given(fields, columns->ystrLog10Lr))
+            c.ystr.log10Lr = decodeLog10(fields[columns->ystrLog10Lr], path, n, "ystr_log10_lr");
         rows.push_back(std::move(row));
     }
     if (!columns)
@@ -213,9 +231,9 @@ void fillFamilyMarkers(const engine::PreparedCase& prepared, int familyIndex,
 void checkCandidate(const std::string& remains, const ReportCandidate& c, std::vector<std::string>& problems) {
     const std::string pair = "remains " + remains + ", " + c.family + "/" + c.missing;
     if (!markerSumAgrees(c)) {
-        char buffer[160];
-        std::snprintf(buffer, sizeof buffer, ": per-marker log10 LRs sum to %.10g but the results say %.10g",
-                      c.markerSum, c.log10Lr);
+        char buffer[200];
+        std::snprintf(buffer, sizeof buffer, ": per-marker log10 LRs sum to %.10g but the results say %.10g%s",
+                      c.markerSum, c.autosomalOrReported(), c.autosomalLog10Lr ? " (autosomal part)" : "");
         problems.push_back(pair + buffer);
     }
     int loci = 0;
@@ -235,8 +253,10 @@ void checkCandidate(const std::string& remains, const ReportCandidate& c, std::v
 }  // namespace
 
 bool markerSumAgrees(const ReportCandidate& c) {
-    if (std::isinf(c.log10Lr) || std::isinf(c.markerSum)) return c.log10Lr == c.markerSum;
-    return std::fabs(c.log10Lr - c.markerSum) <= 1e-6;
+    // In a lineage run log10Lr also holds the mtDNA and Y-STR parts, which no marker row shows.
+    const double reported = c.autosomalOrReported();
+    if (std::isinf(reported) || std::isinf(c.markerSum)) return reported == c.markerSum;
+    return std::fabs(reported - c.markerSum) <= 1e-6;
 }
 
 std::string genotypeText(const engine::Marker& marker, const engine::Genotype& genotype) {
@@ -259,12 +279,14 @@ ReportData reportFromResultsTsv(const ResultsTsvSources& sources, const engine::
     for (const auto& w : loadWarnings)
         if (std::find(data.runWarnings.begin(), data.runWarnings.end(), w) == data.runWarnings.end())
             data.reportWarnings.push_back(w);
-    addCandidates(data, std::move(rows), prepared, model);
+    addCandidates(data, std::move(rows), prepared, model,
+                  "the per-marker values were recomputed with the inputs and model flags given to kinmatch report: "
+                  "give the same files and model flags as the match run");
     return data;
 }
 
 void addCandidates(ReportData& data, std::vector<ReportedPair> rows, const engine::PreparedCase& prepared,
-                   const engine::MutationModel& model) {
+                   const engine::MutationModel& model, const std::string& advice) {
 
     std::unordered_map<std::string, int> remainsIndex;
     for (std::size_t i = 0; i < prepared.remains.size(); ++i) remainsIndex.emplace(prepared.remains[i].name, static_cast<int>(i));
@@ -353,10 +375,8 @@ void addCandidates(ReportData& data, std::vector<ReportedPair> rows, const engin
         data.reportWarnings.push_back("... and " + std::to_string(problems.size() - kListed) +
                                       " more pairs whose recomputed per-marker values disagree with the results");
     if (!problems.empty())
-        data.reportWarnings.push_back("the per-marker values were recomputed with the inputs and model flags given to "
-                                      "kinmatch report; they disagree with the results for " +
-                                      std::to_string(problems.size()) +
-                                      " pairs: give the same files and model flags as the match run");
+        data.reportWarnings.push_back("the recomputed per-marker values disagree with the results for " +
+                                      std::to_string(problems.size()) + " pairs; " + advice);
 }
 
 }  // namespace kinmatch::formats

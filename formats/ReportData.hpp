@@ -61,10 +61,24 @@ struct ReportMarkerRow {
     bool needsMutation = false;                 // counts in `inconsistent_loci`
 };
 
+/// One lineage system's part of a candidate (mtDNA, Y-STR), as the source gives it; the
+/// report shows it and does no lineage comparison of its own.
+struct ReportSystemResult {
+    std::optional<std::string> outcome;  // e.g. "compared", "excluded"
+    std::optional<double> log10Lr;       // -inf = excluded by this system
+    bool present() const noexcept { return outcome.has_value() || log10Lr.has_value(); }
+};
+
 struct ReportCandidate {
     std::string family;
     std::string missing;  // the missing person's id
-    double log10Lr = 0.0;  // as reported by the run
+    double log10Lr = 0.0;  // as reported by the run; combined over the systems in a lineage run
+    /// The autosomal part of `log10Lr` when the source gives it apart (database column or
+    /// results column `autosomal_log10_lr`). The per-marker rows are autosomal STRs, so they
+    /// are checked against this value when it is known, not against the combined one.
+    std::optional<double> autosomalLog10Lr;
+    ReportSystemResult mtdna;
+    ReportSystemResult ystr;
     int rank = 0;
     std::optional<int> loci;
     std::optional<int> inconsistentLoci;
@@ -74,9 +88,13 @@ struct ReportCandidate {
     std::vector<std::string> relatives;  // ids of the family's typed persons, pedigree order
     std::vector<ReportMarkerRow> markers;
     /// Sum of the per-marker log10 LRs in marker order, as the engine sums them; equals
-    /// `log10Lr` unless the report was made with other inputs or model than the run.
+    /// `autosomalOrReported()` unless the report was made with other inputs or model than the run.
     double markerSum = 0.0;
     std::vector<std::string> mtDnaDifferences;  // empty = no mtDNA comparison in this report
+
+    /// What the per-marker sum must equal: the autosomal log10 LR, or the only one reported.
+    double autosomalOrReported() const noexcept { return autosomalLog10Lr.value_or(log10Lr); }
+    bool hasLineage() const noexcept { return mtdna.present() || ystr.present(); }
 };
 
 struct ReportRemains {
@@ -105,15 +123,18 @@ struct ReportedPair {
 /// Adds `pairs` to `data` (whose run record a source has filled): every remains of
 /// `prepared` gets an entry, sorted by id, its candidates in rank order; each candidate gets
 /// its family's pedigree and per-marker rows recomputed with the engine's tables under
-/// `model`. A pair whose per-marker values do not add up to its log10 LR (within 1e-6), or
-/// whose loci counts differ, is named in `data.reportWarnings` (the first 20, then a count).
-/// Every source (results TSV, case database) ends here, so the checks are the same for all.
+/// `model`. A pair whose per-marker values do not add up to its autosomal log10 LR (within
+/// 1e-6; see ReportCandidate::autosomalLog10Lr), or whose loci counts differ, is named in
+/// `data.reportWarnings` (the first 20, then a count).
+/// Every source (results TSV, case database) ends here, so the checks are the same for all;
+/// `advice` ends the summary warning of disagreeing pairs with what the user can do about it
+/// for this source.
 ///
 /// Thread safety: builds the families' tables in parallel on the calling thread's TBB arena.
 /// Throws: InputError at `where` for a remains, family or missing person absent from the
 /// inputs; Error when the model is undefined for a marker.
 void addCandidates(ReportData& data, std::vector<ReportedPair> pairs, const engine::PreparedCase& prepared,
-                   const engine::MutationModel& model);
+                   const engine::MutationModel& model, const std::string& advice);
 
 /// Where the report of a results TSV comes from.
 struct ResultsTsvSources {
@@ -126,7 +147,9 @@ struct ResultsTsvSources {
 /// Fills a report from a `kinmatch match` TSV and the prepared inputs of that run: the run
 /// record from the TSV's `#` lines, SHA-256 of every file, then `addCandidates`. Columns are
 /// found by header name (`remains family missing log10_lr rank` required; `loci`,
-/// `inconsistent_loci`, `posterior`, `decision` shown when present).
+/// `inconsistent_loci`, `posterior`, `decision`, and the lineage run's `autosomal_log10_lr`,
+/// `mtdna_outcome`, `mtdna_log10_lr`, `ystr_outcome`, `ystr_log10_lr` used when present; `.`
+/// or an empty field = not given for that pair).
 ///
 /// Thread safety: runs the table building in parallel on the calling thread's TBB arena.
 /// Throws: InputError (results file, line, field) for a missing column, a malformed number,
@@ -135,8 +158,8 @@ struct ResultsTsvSources {
 ReportData reportFromResultsTsv(const ResultsTsvSources& sources, const engine::PreparedCase& prepared,
                                 const engine::MutationModel& model, const std::vector<std::string>& loadWarnings);
 
-/// True when the candidate's per-marker log10 LRs add up to its reported log10 LR (within
-/// 1e-6, the conformance tolerance; both -inf for an exclusion).
+/// True when the candidate's per-marker log10 LRs add up to its reported autosomal log10 LR
+/// (`autosomalOrReported()`; within 1e-6, the conformance tolerance; both -inf for an exclusion).
 bool markerSumAgrees(const ReportCandidate& candidate);
 
 /// "12/14" (a homozygote "12/12"), "" when untyped.

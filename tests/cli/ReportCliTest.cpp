@@ -249,6 +249,49 @@ TEST_CASE("The report reads results columns by name and shows the posterior only
     CHECK(page.find("<th>posterior</th>") == std::string::npos);
 }
 
+TEST_CASE("A lineage run's autosomal_log10_lr column is what the per-marker values must add up to", "[report][cli]") {
+    TempDir dir;
+    const auto in = inputs(dir, Case{});
+    mustRun(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
+    const auto rows = namedRows(readFile(dir / "out.tsv"));
+    REQUIRE(rows.size() == 1);
+    const std::string autosomal = rows[0].at("log10_lr");
+    char combined[64];
+    std::snprintf(combined, sizeof combined, "%.15g", std::stod(autosomal) + 1.5);
+    const auto report = [&](const std::string& header, const std::string& row) {
+        writeFile(dir / "lineage.tsv", "remains\tfamily\tmissing\tlog10_lr\trank\t" + header + "\nUR-1\tF1\tF1-MP\t" +
+                                           combined + "\t1\t" + row + "\n");
+        return mustRun(std::vector<std::string>{"report", "--results", (dir / "lineage.tsv").string(), "-q", "--force",
+                                                "-o", (dir / "rep").string()} + in);
+    };
+    SECTION("with the autosomal part given, the combined LR is no disagreement") {
+        const RunOutput run = report("autosomal_log10_lr\tmtdna_outcome\tmtdna_log10_lr\tystr_outcome\tystr_log10_lr",
+                                     autosomal + "\tcannot_exclude\t1.5\t.\t.");
+        CHECK_THAT(run.err, !Contains("per-marker"));
+        const std::string page = readFile(dir / "rep" / "remains" / "UR-1.html");
+        CHECK_THAT(page, Contains("equals the reported autosomal log10 LR"));
+        CHECK_THAT(page, Contains("<tr data-system=\"mtdna\"><td>mtDNA</td><td>cannot_exclude</td><td class=\"num\">1.500</td></tr>"));
+        CHECK_THAT(page, Contains("<tr data-system=\"ystr\"><td>Y-STR</td><td>not compared</td>"));
+        const auto shown = elements(page, "candidate-row");
+        REQUIRE(shown.size() == 1);
+        CHECK(shown[0].at("data-log10-lr") == combined);
+        CHECK(shown[0].at("data-autosomal-log10-lr") == autosomal);
+        CHECK(shown[0].count("data-ystr-log10-lr") == 0);
+    }
+    SECTION("without it, the combined LR is checked and found to differ") {
+        const RunOutput run = report("mtdna_outcome\tmtdna_log10_lr", "cannot_exclude\t1.5");
+        CHECK_THAT(run.err, Contains("remains UR-1, F1/F1-MP: per-marker log10 LRs sum to"));
+        CHECK_THAT(readFile(dir / "rep" / "remains" / "UR-1.html"), Contains("differs from the reported log10 LR"));
+    }
+    SECTION("a malformed autosomal value names its column") {
+        writeFile(dir / "bad.tsv", "remains\tfamily\tmissing\tlog10_lr\trank\tautosomal_log10_lr\nUR-1\tF1\tF1-MP\t1\t1\tx\n");
+        const RunOutput run = runKinmatch(std::vector<std::string>{"report", "--results", (dir / "bad.tsv").string(), "-q",
+                                                                   "-o", (dir / "rep").string()} + in);
+        CHECK(run.exitCode == 1);
+        CHECK_THAT(run.err, Contains("bad.tsv:2: field autosomal_log10_lr: \"x\" is not a number"));
+    }
+}
+
 TEST_CASE("The report refuses bad results and occupied directories, leaving nothing behind", "[report][cli]") {
     TempDir dir;
     const auto in = inputs(dir, Case{});
@@ -296,11 +339,10 @@ TEST_CASE("The report replaces only a previous report, and only with --force", "
         CHECK(runKinmatch({"report", "-o", (dir / "x").string()}).exitCode == 2);
         const RunOutput noResults = runKinmatch(std::vector<std::string>{"report", "-o", (dir / "x").string()} + in);
         CHECK(noResults.exitCode == 2);
-        CHECK_THAT(noResults.err, Contains("--results is required"));
+        CHECK_THAT(noResults.err, Contains("--results or --db is required"));
         const RunOutput help = runKinmatch({"help", "report"});
         CHECK(help.exitCode == 0);
-        CHECK_THAT(help.out, Contains("--results FILE"));
-        CHECK(help.out.find("--db") == std::string::npos);  // not until it works
+        CHECK_THAT(help.out, Contains("--results FILE") && Contains("--db URL"));
     }
     SECTION("a directory that is not a report is never replaced") {
         fs::create_directory(dir / "other");

@@ -236,7 +236,12 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
             ("prior", po::value(&prior), "")
             ("identify-lr", po::value(&s.identifyLr), "")
             ("identify-posterior", po::value(&s.identifyPosterior), "")
-            ("no-version", po::bool_switch(&s.noVersion), "")
+            ("no-version", po::bool_switch(&s.noVersion), "");
+    }
+    // A report reads the inputs of a match, lineage files included.
+    const bool lineageOptions = command == "match" || command == "report";
+    if (lineageOptions) {
+        options.add_options()
             ("mtdna-references", po::value(&s.mtdnaReferences), "")
             ("mtdna-remains", po::value(&s.mtdnaRemains), "")
             ("mtdna-database", po::value(&s.mtdnaDatabase), "")
@@ -258,7 +263,7 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
         return std::nullopt;
     }
     if (!vm.count("pedigrees")) throw UsageError("--pedigrees is required");
-    if (command == "match") {
+    if (lineageOptions) {
         requireTogether(vm, {"frequencies", "references", "remains"}, "the autosomal STRs");
         requireTogether(vm, {"mtdna-references", "mtdna-remains"}, "mtDNA");
         requireTogether(vm, {"ystr-references", "ystr-remains"}, "Y-STRs");

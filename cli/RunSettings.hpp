@@ -71,8 +71,9 @@ struct RunSettings {
 /// "auto", "avx2" or "portable". Throws: UsageError for another name.
 engine::KernelPath kernelPath(const std::string& name);
 
-/// Parses the options of `command` ("match" or "validate"); returns nullopt after printing
-/// the usage for --help. Validates every option before any file is read.
+/// Parses the options of `command` ("match", "validate", or "report": the inputs and model
+/// options of a match, lineage files included, without its output options); returns nullopt
+/// after printing the usage for --help. Validates every option before any file is read.
 /// Throws: UsageError naming the option (exit 2).
 std::optional<RunSettings> parseRunSettings(const std::string& command, const std::vector<std::string>& args);
 

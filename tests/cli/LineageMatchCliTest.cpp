@@ -307,3 +307,41 @@ TEST_CASE("lineage fields in JSON Lines and the case database", "[cli][lineage]"
             CHECK(r.at(column) == written.at(column));
     }
 }
+
+TEST_CASE("the report of a lineage run shows each candidate's lineage comparisons", "[cli][lineage][report]") {
+    TempDir dir;
+    const std::string url = "sqlite:" + (dir / "cases.sqlite").string();
+    const std::string results = (dir / "results.tsv").string();
+    auto match = matchArgs({autosomalArgs(), mtdnaArgs(), ystrArgs()}, {"--db", url, "-o", results});
+    succeed(match);
+    std::vector<std::string> inputs = {"-p", data("pedigrees.tsv")};
+    for (const auto& part : {autosomalArgs(), mtdnaArgs(), ystrArgs()}) inputs.insert(inputs.end(), part.begin(), part.end());
+
+    auto fromResults = std::vector<std::string>{"report", "-q", "--results", results, "-o", (dir / "r1").string()};
+    fromResults.insert(fromResults.end(), inputs.begin(), inputs.end());
+    succeed(fromResults);
+    succeed({"report", "-q", "--db", url, "-o", (dir / "r2").string()});
+    for (const char* report : {"r1", "r2"}) {
+        INFO(report);
+        const std::string u3 = readFile(dir / report / "remains" / "U3.html");
+        CHECK_THAT(u3, Catch::Contains("<td>Y-STR</td><td>F3-br (R-F3-br)</td><td class=\"num\">2</td><td>inconclusive</td>"
+                                       "<td class=\"num\">1 / 6 loci</td><td class=\"differing\">DYS19:-1</td>"));
+        const std::string u1 = readFile(dir / report / "remains" / "U1.html");
+        CHECK_THAT(u1, Catch::Contains("<td>mtDNA</td><td>F1-mo (R-F1-mo)</td><td class=\"num\">1</td>"
+                                       "<td>cannot_exclude</td><td class=\"num\">0 / 1122 positions</td>"));
+        CHECK_THAT(u1, Catch::Contains("185:A/G 228:A/G"));  // U1 against F2's grandmother
+        CHECK_THAT(readFile(dir / report / "index.html"), !Catch::Contains("differs from the recomputed"));
+    }
+
+    // A reported lineage LR that the files do not give is a report warning.
+    std::string tampered = readFile(results);
+    const auto at = tampered.find("\tcannot_exclude\t0.548015897190159\t");
+    REQUIRE(at != std::string::npos);
+    tampered.replace(at, std::string("\tcannot_exclude\t0.548015897190159\t").size(), "\tcannot_exclude\t0.9\t");
+    writeFile(dir / "tampered.tsv", tampered);
+    fromResults[3] = (dir / "tampered.tsv").string();
+    fromResults[5] = (dir / "r3").string();
+    const RunOutput run = runKinmatch(fromResults);
+    CHECK(run.exitCode == 0);
+    CHECK_THAT(readFile(dir / "r3" / "index.html"), Catch::Contains("mtDNA log10 LR 0.9 differs from the recomputed"));
+}

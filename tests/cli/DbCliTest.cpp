@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "formats/CaseDatabase.hpp"
+#include "tests/support/CliChecks.hpp"
 #include "tests/support/RunKinmatch.hpp"
 
 extern char** environ;
@@ -44,13 +45,6 @@ std::vector<std::string> sampleMatch(const std::vector<std::string>& more) {
                                      "--mutation-model", "equal", "--mutation-rate", "0.002", "-q"};
     args.insert(args.end(), more.begin(), more.end());
     return args;
-}
-
-RunOutput succeed(const std::vector<std::string>& args) {
-    RunOutput run = runKinmatch(args);
-    INFO(run.err);
-    REQUIRE(run.exitCode == 0);
-    return run;
 }
 
 std::vector<std::string> lines(const std::string& text) {
@@ -246,15 +240,6 @@ void checkKilledRun(const std::string& url, const std::filesystem::path& sqliteF
     }
     succeed(simMatch((dir / "after.tsv").string()));  // not locked, not corrupt
     CHECK(latestRun(url) > lastBefore);
-}
-
-std::optional<std::string> postgresUrl() {
-    const char* url = std::getenv("KINMATCH_TEST_POSTGRES_URL");
-    if (!url || !*url) {
-        WARN("KINMATCH_TEST_POSTGRES_URL is not set: PostgreSQL test skipped (scripts/test runs it)");
-        return std::nullopt;
-    }
-    return std::string(url);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/CliChecks.hpp"
 #include "tests/support/RunKinmatch.hpp"
 
 using namespace kinmatch::test;
@@ -37,13 +38,6 @@ std::vector<std::string> matchArgs(std::initializer_list<std::vector<std::string
     for (const auto& part : parts) args.insert(args.end(), part.begin(), part.end());
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
-}
-
-RunOutput succeed(const std::vector<std::string>& args) {
-    RunOutput run = runKinmatch(args);
-    INFO(run.err);
-    REQUIRE(run.exitCode == 0);
-    return run;
 }
 
 using Row = std::map<std::string, std::string>;

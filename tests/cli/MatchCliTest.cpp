@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/CliChecks.hpp"
 #include "tests/support/RunKinmatch.hpp"
 
 using Catch::Matchers::Contains;
@@ -90,11 +91,6 @@ std::vector<std::string> sampleDataArgs() {
             (dir / "references.csv").string(),
             "-u",
             (dir / "remains.csv").string()};
-}
-
-std::vector<std::string> operator+(std::vector<std::string> args, const std::vector<std::string>& more) {
-    args.insert(args.end(), more.begin(), more.end());
-    return args;
 }
 
 // Runs `args` with `-o dir/out.tsv`, requires success and returns the output file.

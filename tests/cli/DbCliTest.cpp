@@ -54,17 +54,6 @@ std::vector<std::string> lines(const std::string& text) {
     return result;
 }
 
-std::string sha256sum(const std::filesystem::path& file) {
-    const std::string command = "sha256sum '" + file.string() + "'";
-    std::FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[65] = {};
-    const std::size_t got = std::fread(buffer, 1, 64, pipe);
-    pclose(pipe);
-    REQUIRE(got == 64);
-    return buffer;
-}
-
 std::int64_t latestRun(const std::string& url) {
     const auto db = kinmatch::formats::openCaseDatabase(url, kinmatch::formats::OpenMode::kMustExist);
     return db->latestRun().value_or(0);

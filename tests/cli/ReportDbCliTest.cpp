@@ -55,16 +55,6 @@ std::vector<std::vector<std::pair<std::string, std::string>>> markerRows(const s
     return sections;
 }
 
-std::string sha256sum(const fs::path& file) {
-    std::FILE* pipe = popen(("sha256sum '" + file.string() + "'").c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[65] = {};
-    const std::size_t got = std::fread(buffer, 1, 64, pipe);
-    pclose(pipe);
-    REQUIRE(got == 64);
-    return buffer;
-}
-
 std::int64_t latestRun(const std::string& url) {
     return kinmatch::formats::openCaseDatabase(url, kinmatch::formats::OpenMode::kMustExist)->latestRun().value_or(0);
 }

@@ -6,7 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <regex>
@@ -40,6 +42,18 @@ inline std::optional<std::string> postgresUrl() {
         return std::nullopt;
     }
     return std::string(url);
+}
+
+/// The SHA-256 of `file` as coreutils' sha256sum computes it: an independent check of the
+/// checksums kinmatch records.
+inline std::string sha256sum(const std::filesystem::path& file) {
+    std::FILE* pipe = popen(("sha256sum '" + file.string() + "'").c_str(), "r");
+    REQUIRE(pipe);
+    char buffer[65] = {};
+    const std::size_t got = std::fread(buffer, 1, 64, pipe);
+    pclose(pipe);
+    REQUIRE(got == 64);
+    return buffer;
 }
 
 /// HTML text with the five entities the report writes turned back into characters.

@@ -12,6 +12,8 @@
 
 namespace kinmatch::engine {
 
+class TableCache;
+
 /// Per-marker mutation matrices of a run (n x n row-major), built once and shared.
 struct MarkerMatrices {
     std::vector<double> male;
@@ -20,6 +22,9 @@ struct MarkerMatrices {
     /// Alleles nobody in a family carries may be lumped (equal, proportional, none; see
     /// engine/AlleleLumping.hpp). False leaves every allele explicit, as for stepwise.
     bool lumpable = false;
+    /// The male and female matrices differ, so members' sexes enter a table cache key
+    /// (TableCache.hpp). True unless known otherwise: sharing less is always safe.
+    bool sexSpecific = true;
 };
 
 /// Throws: Error naming the marker when the model is undefined for it.
@@ -72,17 +77,25 @@ std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int fam
 /// forest, traversal) is made once per typed pattern of the family, not once per marker and
 /// pass, and its buffers are reused. Notes come in marker order.
 ///
-/// Thread safety: pure; safe to call concurrently for different families.
+/// With a `cache`, a marker whose key (TableCache.hpp) is stored takes a copy of the stored
+/// tables, and one that is not stores what it builds: the values are the same bit for bit
+/// either way, and so are the notes. Pedigrees with a loop are never shared. The cache must
+/// only serve calls with the same `prepared` markers and `matrices`.
+///
+/// Thread safety: pure apart from the cache, which is thread-safe; safe to call concurrently
+/// for different families, also with one shared cache.
 /// Throws: as buildMarkerTables, for the first marker that fails.
 std::vector<std::vector<MarkerTable>> buildFamilyTables(const PreparedCase& prepared, int family,
                                                         const std::vector<MarkerMatrices>& matrices,
                                                         bool mutationModelIsNone, std::vector<std::string>& notes,
-                                                        TableValues values = TableValues::kLog10);
+                                                        TableValues values = TableValues::kLog10,
+                                                        TableCache* cache = nullptr);
 
 /// The same tables arranged per missing person (family order), as the matchers use them.
 std::vector<MissingPersonTables> buildMissingPersonTables(const PreparedCase& prepared, int family,
                                                           const std::vector<MarkerMatrices>& matrices,
                                                           bool mutationModelIsNone, std::vector<std::string>& notes,
-                                                          TableValues values = TableValues::kLog10);
+                                                          TableValues values = TableValues::kLog10,
+                                                          TableCache* cache = nullptr);
 
 }  // namespace kinmatch::engine

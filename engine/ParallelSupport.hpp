@@ -55,37 +55,55 @@ void parallelForFirstError(std::size_t count, Body&& body) {
 }
 
 /// The exact score of one pair: the sum, in marker order, of the table entries of the
-/// remains' typed markers. Both the exact matcher and the screening recomputation call this,
-/// so a reported LR is bit-identical whichever path found it.
-template <TableValues kValues = TableValues::kLog10>
-Candidate scorePair(const Sample& remains, int remainsIndex, const MissingPersonTables& tables) {
-    Candidate c{remainsIndex, tables.family, tables.person, 0.0, 0, 0, 0};
-    for (std::size_t m = 0; m < tables.markers.size(); ++m) {
+/// remains' typed markers. Both the exact matcher and the screening recomputation come here,
+/// so a reported LR is bit-identical whichever path found it and however its tables are held.
+/// `entry(m, index)` gives marker m's table entry at genotype `index` as {value, possible
+/// without mutation, some relative typed}.
+template <TableValues kValues, typename Entry>
+Candidate scoreEntries(const Sample& remains, Candidate c, std::size_t markerCount, Entry&& entry) {
+    for (std::size_t m = 0; m < markerCount; ++m) {
         const Genotype g = remains.genotypes[m];
         if (!g.typed()) continue;
-        const MarkerTable& table = tables.markers[m];
-        const std::size_t index = genotypeIndex(g.allele1, g.allele2);
+        const auto [value, possible, relativeTyped] = entry(m, genotypeIndex(g.allele1, g.allele2));
         if constexpr (kValues == TableValues::kLog10)
-            c.log10Lr += table.log10Lr[index];
+            c.log10Lr += value;
         else
-            c.log10Lr += log10OfRatio(table.ratio[index]);
-        if (!table.relativeTyped) continue;
+            c.log10Lr += log10OfRatio(value);
+        if (!relativeTyped) continue;
         ++c.loci;
-        c.inconsistentLoci += table.mendelianPossible[index] ? 0 : 1;
+        c.inconsistentLoci += possible ? 0 : 1;
     }
     return c;
+}
+
+template <TableValues kValues = TableValues::kLog10>
+Candidate scorePair(const Sample& remains, int remainsIndex, const MissingPersonTables& tables) {
+    struct Value {
+        double value;
+        bool possible;
+        bool relativeTyped;
+    };
+    return scoreEntries<kValues>(remains, Candidate{remainsIndex, tables.family, tables.person, 0.0, 0, 0, 0},
+                                 tables.markers.size(), [&](std::size_t m, std::size_t index) {
+                                     const MarkerTable& table = tables.markers[m];
+                                     const double v = kValues == TableValues::kLog10 ? table.log10Lr[index]
+                                                                                     : table.ratio[index];
+                                     return Value{v, table.mendelianPossible[index] != 0, table.relativeTyped};
+                                 });
 }
 
 /// log10 of the product of the pair's ratios, within 1e-12 of scorePair's sum of logs for any
 /// realistic number of markers, at the cost of one log10 instead of one per marker. Screening
 /// uses it to drop pairs that cannot reach a list before computing them exactly.
-inline double estimateLog10(const Sample& remains, const MissingPersonTables& tables) {
+/// `ratio(m, index)` gives marker m's LR at genotype `index`.
+template <typename Ratio>
+double estimateLog10(const Sample& remains, std::size_t markerCount, Ratio&& ratio) {
     double product = 1.0;
     int exponent = 0;
-    for (std::size_t m = 0; m < tables.markers.size(); ++m) {
+    for (std::size_t m = 0; m < markerCount; ++m) {
         const Genotype g = remains.genotypes[m];
         if (!g.typed()) continue;
-        product *= tables.markers[m].ratio[genotypeIndex(g.allele1, g.allele2)];
+        product *= ratio(m, genotypeIndex(g.allele1, g.allele2));
         // Keep the running product far from overflow and underflow: single-marker ratios stay
         // within 1e-300..1e300, so renormalising outside 1e-150..1e150 is always in time.
         if (product < 1e-150 || product > 1e150) {

@@ -238,6 +238,8 @@ PeelingPlan& PeelingPlan::operator=(PeelingPlan&&) noexcept = default;
 
 bool PeelingPlan::peelable() const noexcept { return state_->structure.forest.loopFree; }
 
+const std::vector<bool>& PeelingPlan::keptMembers() const noexcept { return state_->structure.forest.keep; }
+
 bool PeelingPlan::fits(std::span<const PedigreeMember> members) const noexcept {
     const detail::PeelingStructure& s = state_->structure;
     if (members.size() != s.typed.size()) return false;

@@ -72,6 +72,10 @@ public:
     /// `isPeelable(members, targets)` for the members the plan was made from.
     bool peelable() const noexcept;
 
+    /// informativeMembers(members, targets) for the members the plan was made from: the
+    /// members the pass reads at all.
+    const std::vector<bool>& keptMembers() const noexcept;
+
     /// True when `members` has the parents and the typed pattern the plan was made from
     /// (genotypes may differ), so that `run` applies to it.
     bool fits(std::span<const PedigreeMember> members) const noexcept;

@@ -5,7 +5,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <exception>
-#include <iterator>
 #include <limits>
 #include <memory>
 #include <new>
@@ -16,6 +15,11 @@
 
 #include "engine/Errors.hpp"
 #include "engine/ParallelSupport.hpp"
+#include "engine/TableCache.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace kinmatch::engine {
 
@@ -40,12 +44,63 @@ TileRows allocateTile(std::size_t values) {
     return TileRows(p);
 }
 
+// rows[g * width + lane] = sources[lane][g] for g < count: each lane's screening row becomes a
+// column of the tile. Eight lanes by eight genotypes at a time through SSE2 shuffles, so every
+// store writes whole rows of eight lanes.
+void transposeRows(const std::int16_t* const* sources, std::size_t count, std::int16_t* rows, std::size_t width) {
+    std::size_t g = 0;
+#if defined(__SSE2__)
+    for (; g + 8 <= count; g += 8)
+        for (std::size_t lane = 0; lane < width; lane += 8) {
+            __m128i a[8];
+            for (int i = 0; i < 8; ++i) a[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sources[lane + i] + g));
+            const __m128i t0 = _mm_unpacklo_epi16(a[0], a[1]), t1 = _mm_unpackhi_epi16(a[0], a[1]);
+            const __m128i t2 = _mm_unpacklo_epi16(a[2], a[3]), t3 = _mm_unpackhi_epi16(a[2], a[3]);
+            const __m128i t4 = _mm_unpacklo_epi16(a[4], a[5]), t5 = _mm_unpackhi_epi16(a[4], a[5]);
+            const __m128i t6 = _mm_unpacklo_epi16(a[6], a[7]), t7 = _mm_unpackhi_epi16(a[6], a[7]);
+            const __m128i u0 = _mm_unpacklo_epi32(t0, t2), u1 = _mm_unpackhi_epi32(t0, t2);
+            const __m128i u2 = _mm_unpacklo_epi32(t1, t3), u3 = _mm_unpackhi_epi32(t1, t3);
+            const __m128i u4 = _mm_unpacklo_epi32(t4, t6), u5 = _mm_unpackhi_epi32(t4, t6);
+            const __m128i u6 = _mm_unpacklo_epi32(t5, t7), u7 = _mm_unpackhi_epi32(t5, t7);
+            const __m128i out[8] = {_mm_unpacklo_epi64(u0, u4), _mm_unpackhi_epi64(u0, u4),
+                                    _mm_unpacklo_epi64(u1, u5), _mm_unpackhi_epi64(u1, u5),
+                                    _mm_unpacklo_epi64(u2, u6), _mm_unpackhi_epi64(u2, u6),
+                                    _mm_unpacklo_epi64(u3, u7), _mm_unpackhi_epi64(u3, u7)};
+            for (int i = 0; i < 8; ++i)
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(rows + (g + i) * width + lane), out[i]);
+        }
+#endif
+    for (; g < count; ++g)
+        for (std::size_t lane = 0; lane < width; ++lane) rows[g * width + lane] = sources[lane][g];
+}
+
+// One missing person's table at one marker, resolved to where its numbers are: the blocks lie
+// scattered over the cache, and the exact scores would otherwise read each block's header
+// before its values, two trips to memory in a row.
+struct TableRef {
+    const double* ratio = nullptr;
+    const std::uint8_t* possible = nullptr;
+    bool relativeTyped = false;
+};
+
+// One missing person of a batch: its tables are entry `target` of its family's blocks.
+struct LaneTables {
+    int family = -1;
+    int person = -1;
+    std::size_t target = 0;
+    std::size_t firstBlock = 0;  // the family's blocks, one per marker, from Batch::blocks[firstBlock]
+    std::size_t firstRef = 0;    // its tables, one per marker, from Batch::refs[firstRef]
+};
+
 // A run of consecutive families whose missing persons fill a few tiles.
 struct Batch {
     std::size_t firstFamily = 0;
     std::size_t endFamily = 0;
-    std::vector<MissingPersonTables> tables;  // the batch's missing persons, in family order
-    std::vector<TileRows> tiles;              // tile t holds tables[t*width, (t+1)*width)
+    std::vector<LaneTables> tables;          // the batch's missing persons, in family order
+    std::vector<const TableBlock*> blocks;   // per family of the batch, one per marker
+    std::vector<TableRef> refs;              // per missing person of the batch, one per marker
+    std::vector<TableBlock::Owned> owned;    // the blocks the cache did not take
+    std::vector<TileRows> tiles;             // tile t holds tables[t*width, (t+1)*width)
     std::vector<std::string> notes;
     std::exception_ptr error;
 };
@@ -65,7 +120,8 @@ constexpr double kEstimateMargin = 1e-9;
 
 class Screener {
 public:
-    Screener(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options)
+    Screener(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options,
+             std::size_t tableCacheBytes)
         : prepared_(prepared),
           model_(model),
           options_(options),
@@ -73,7 +129,8 @@ public:
           width_(options.tileWidth),
           layout_(makeTileLayout(prepared.markers)),
           scale_(screeningScale(prepared.markers)),
-          matrices_(buildMarkerMatrices(prepared.markers, model)) {
+          matrices_(buildMarkerMatrices(prepared.markers, model)),
+          cache_(tableCacheBytes, scale_) {
         if (!supportedTileWidth(width_)) throw Error("tile width must be 16, 32 or 64");
         const std::size_t markerCount = prepared.markers.size();
         const std::size_t remainsCount = prepared.remains.size();
@@ -89,6 +146,9 @@ public:
             }
         maxTypedMarkers_ = typedMarkers_.empty() ? 0 : *std::max_element(typedMarkers_.begin(), typedMarkers_.end());
         byRemains_.resize(remainsCount);
+        std::size_t widest = 0;
+        for (const Marker& marker : prepared.markers) widest = std::max(widest, genotypeCount(marker.alleleCount()));
+        emptyLane_.assign(widest, kAcceptAll);
         blockCount_ = (remainsCount + kRemainsBlock - 1) / kRemainsBlock;
         for (std::size_t f = 0; f < prepared.families.size(); ++f) missingPersonCount_ += prepared.families[f].missingPersons.size();
     }
@@ -96,7 +156,10 @@ public:
     MatchResult run();
 
 private:
-    void buildBatch(Batch& batch) const;
+    void buildBatch(Batch& batch);
+    Candidate exactScore(const Batch& batch, std::size_t index, std::size_t r) const;
+    double estimate(const Batch& batch, std::size_t index, std::size_t r) const;
+    void prefetchPair(const Batch& batch, std::size_t index, std::size_t r) const;
     void scoreBatch(const Batch& batch);
     void scoreBlock(const Batch& batch, std::size_t block, std::vector<TopList>& byMissing);
     void offer(TopList& list, const Candidate& c, std::size_t keep, int typedMarkers, bool forRemains) const;
@@ -109,6 +172,8 @@ private:
     const TileLayout layout_;
     const double scale_;
     const std::vector<MarkerMatrices> matrices_;
+    TableCache cache_;
+    std::vector<std::int16_t> emptyLane_;  // the screening row of a lane without a missing person
     std::vector<std::uint32_t> remainsRows_;
     std::vector<int> typedMarkers_;
     int maxTypedMarkers_ = 0;
@@ -120,33 +185,44 @@ private:
     std::atomic<std::size_t> exactScores_{0};
 };
 
-void Screener::buildBatch(Batch& batch) const {
+void Screener::buildBatch(Batch& batch) {
     try {
         const std::size_t markerCount = prepared_.markers.size();
+        std::vector<const TableBlock*> blocks;
         for (std::size_t f = batch.firstFamily; f < batch.endFamily; ++f) {
-            auto built = buildMissingPersonTables(prepared_, static_cast<int>(f), matrices_, model_.isNone(),
-                                                  batch.notes, TableValues::kRatio);
-            std::move(built.begin(), built.end(), std::back_inserter(batch.tables));
+            buildFamilyBlocks(prepared_, static_cast<int>(f), matrices_, model_.isNone(), batch.notes, cache_, blocks,
+                              batch.owned);
+            const std::size_t first = batch.blocks.size();
+            batch.blocks.insert(batch.blocks.end(), blocks.begin(), blocks.end());
+            const Family& family = prepared_.families[f];
+            for (std::size_t k = 0; k < family.missingPersons.size(); ++k) {
+                batch.tables.push_back(
+                    LaneTables{static_cast<int>(f), family.missingPersons[k], k, first, batch.refs.size()});
+                for (const TableBlock* b : blocks)
+                    batch.refs.push_back(TableRef{b->values(k), b->possible(k), b->relativeTyped()});
+            }
         }
+        // Rows are written whole, one lane from each of `width` blocks at a time: the lanes'
+        // screening rows are read in order, and no tile line is written twice.
         const std::size_t tileCount = (batch.tables.size() + width_ - 1) / width_;
+        std::vector<const std::int16_t*> sources(static_cast<std::size_t>(width_));
         for (std::size_t t = 0; t < tileCount; ++t) {
             TileRows rows = allocateTile(static_cast<std::size_t>(layout_.rowCount) * width_);
-            for (int lane = 0; lane < width_; ++lane) {
-                const std::size_t index = t * width_ + lane;
-                if (index >= batch.tables.size()) {
+            const std::size_t first = t * width_;
+            for (std::size_t m = 0; m < markerCount; ++m) {
+                for (int lane = 0; lane < width_; ++lane) {
+                    const std::size_t index = first + lane;
                     // An empty lane scores INT16_MIN everywhere and is skipped when it hits.
-                    for (std::uint32_t row = 0; row < layout_.rowCount; ++row) rows[row * width_ + lane] = kAcceptAll;
-                    continue;
+                    sources[lane] = index < batch.tables.size()
+                                        ? batch.blocks[batch.tables[index].firstBlock + m]->quantised(batch.tables[index].target)
+                                        : emptyLane_.data();
                 }
-                const MissingPersonTables& tables = batch.tables[index];
-                for (std::size_t m = 0; m < markerCount; ++m) {
-                    const auto& values = tables.markers[m].ratio;
-                    quantiseRatios(values.data(), values.size(), scale_,
-                                   rows.get() + static_cast<std::size_t>(layout_.markerRowStart[m]) * width_ + lane,
-                                   static_cast<std::size_t>(width_));
-                }
-                rows[static_cast<std::size_t>(layout_.zeroRow) * width_ + lane] = 0;
+                transposeRows(sources.data(), genotypeCount(prepared_.markers[m].alleleCount()),
+                              rows.get() + static_cast<std::size_t>(layout_.markerRowStart[m]) * width_,
+                              static_cast<std::size_t>(width_));
             }
+            std::int16_t* zero = rows.get() + static_cast<std::size_t>(layout_.zeroRow) * width_;
+            for (int lane = 0; lane < width_; ++lane) zero[lane] = first + lane < batch.tables.size() ? 0 : kAcceptAll;
             batch.tiles.push_back(std::move(rows));
         }
     } catch (...) {
@@ -154,9 +230,45 @@ void Screener::buildBatch(Batch& batch) const {
     }
 }
 
+Candidate Screener::exactScore(const Batch& batch, std::size_t index, std::size_t r) const {
+    struct Value {
+        double value;
+        bool possible;
+        bool relativeTyped;
+    };
+    const LaneTables& t = batch.tables[index];
+    const TableRef* refs = batch.refs.data() + t.firstRef;
+    return detail::scoreEntries<TableValues::kRatio>(
+        prepared_.remains[r], Candidate{static_cast<int>(r), t.family, t.person, 0.0, 0, 0, 0}, prepared_.markers.size(),
+        [&](std::size_t m, std::size_t g) {
+            return Value{refs[m].ratio[g], refs[m].possible[g] != 0, refs[m].relativeTyped};
+        });
+}
+
+void Screener::prefetchPair(const Batch& batch, std::size_t index, std::size_t r) const {
+    const TableRef* refs = batch.refs.data() + batch.tables[index].firstRef;
+    const Sample& remains = prepared_.remains[r];
+    for (std::size_t m = 0; m < prepared_.markers.size(); ++m) {
+        const Genotype g = remains.genotypes[m];
+        if (!g.typed()) continue;
+        const std::size_t i = genotypeIndex(g.allele1, g.allele2);
+        __builtin_prefetch(refs[m].ratio + i);
+        __builtin_prefetch(refs[m].possible + i);
+    }
+}
+
+double Screener::estimate(const Batch& batch, std::size_t index, std::size_t r) const {
+    const TableRef* refs = batch.refs.data() + batch.tables[index].firstRef;
+    return detail::estimateLog10(prepared_.remains[r], prepared_.markers.size(),
+                                   [&](std::size_t m, std::size_t g) { return refs[m].ratio[g]; });
+}
+
 void Screener::offer(TopList& list, const Candidate& c, std::size_t keep, int typedMarkers, bool forRemains) const {
     list.kept.push_back(c);
-    if (list.kept.size() < 2 * keep) return;
+    // Pruned at every entry beyond `keep`: the cut then always follows the current keep-th best,
+    // and every pair it turns away is one exact score (21 log10 from scattered tables) saved; the
+    // partial sort of keep + 1 candidates costs far less.
+    if (list.kept.size() <= keep) return;
     auto better = [&](const Candidate& a, const Candidate& b) {
         return forRemains ? detail::betterForRemains(prepared_, a, b) : detail::betterForMissingPerson(prepared_, a, b);
     };
@@ -194,22 +306,41 @@ void Screener::scoreBlock(const Batch& batch, std::size_t block, std::vector<Top
             const std::size_t hitCount =
                 screenTile(path_, width_, batch.tiles[t].get(), remainsRows_.data() + chunk * markerCount, markerCount,
                            count, cutRemains.data(), cutLanes.data(), hits.data());
+            // While the lists are still empty (the first batches) every pair hits; taken best
+            // first, the first few fill the lists and their cuts then turn most others away
+            // before any exact work. The order changes no result: every cut is a proof.
+            if (hitCount > static_cast<std::size_t>(width_))
+                std::sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(hitCount),
+                          [](const TileHit& a, const TileHit& b) {
+                              if (a.score != b.score) return a.score > b.score;
+                              return a.remains != b.remains ? a.remains < b.remains : a.lane < b.lane;
+                          });
+            // The tables' entries lie scattered over the cache: ask for all of them at once, so
+            // the trips to memory overlap instead of following one another.
+            for (std::size_t h = 0; h < hitCount; ++h) {
+                const std::size_t index = firstTable + hits[h].lane;
+                if (index < batch.tables.size()) prefetchPair(batch, index, chunk + hits[h].remains);
+            }
             for (std::size_t h = 0; h < hitCount; ++h) {
                 const std::size_t index = firstTable + hits[h].lane;
                 if (index >= batch.tables.size()) continue;
                 const std::size_t r = chunk + hits[h].remains;
                 TopList& remainsList = byRemains_[r];
+                // Cuts rise while a chunk's hits are taken: one that no longer reaches either
+                // list cannot enter it, ever.
+                if (hits[h].score < remainsList.cut &&
+                    (keepPerMissing == 0 || hits[h].score < byMissing[index * blockCount_ + block].cut))
+                    continue;
                 // Most hits of a tight cut still fall short of the lists' exact floors: one log10
                 // of the ratios' product tells, where the exact score takes one per marker.
                 const double missingFloor = keepPerMissing == 0 ? std::numeric_limits<double>::infinity()
                                                                 : byMissing[index * blockCount_ + block].floor;
                 if (remainsList.floor > -std::numeric_limits<double>::infinity() &&
                     missingFloor > -std::numeric_limits<double>::infinity()) {
-                    const double estimate = detail::estimateLog10(prepared_.remains[r], batch.tables[index]);
-                    if (estimate < remainsList.floor - kEstimateMargin && estimate < missingFloor - kEstimateMargin)
-                        continue;
+                    const double e = estimate(batch, index, r);
+                    if (e < remainsList.floor - kEstimateMargin && e < missingFloor - kEstimateMargin) continue;
                 }
-                const Candidate c = detail::scorePair<TableValues::kRatio>(prepared_.remains[r], static_cast<int>(r), batch.tables[index]);
+                const Candidate c = exactScore(batch, index, r);
                 ++exact;
                 if (hits[h].score >= remainsList.cut) offer(remainsList, c, keep, typedMarkers_[r], true);
                 if (keepPerMissing == 0) continue;
@@ -313,8 +444,13 @@ MatchResult Screener::run() {
 }  // namespace
 
 MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options) {
+    return screenCase(prepared, model, options, defaultTableCacheBytes());
+}
+
+MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options,
+                       std::size_t tableCacheBytes) {
     if (options.top == 0) throw Error("screening needs top >= 1");
-    Screener screener(prepared, model, options);
+    Screener screener(prepared, model, options, tableCacheBytes);
     MatchResult result = screener.run();
     detail::sortByMissingPerson(prepared, result.byMissingPerson);
     return result;

@@ -18,7 +18,13 @@ namespace kinmatch::engine {
 /// equals the first K rows of the exact ranking, ties included, for any batch order,
 /// kernel path or thread count.
 ///
+/// Tables are shared between families through a TableCache (TableCache.hpp) of
+/// `tableCacheBytes` (0 = none); the output is byte-identical with any size. The three-argument
+/// form takes defaultTableCacheBytes().
+///
 /// Thread safety and errors as `matchCase`.
 MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options);
+MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options,
+                       std::size_t tableCacheBytes);
 
 }  // namespace kinmatch::engine

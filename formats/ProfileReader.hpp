@@ -19,7 +19,10 @@ namespace kinmatch::formats {
 /// Amelogenin rows go to `Profile::amelogenin`.
 /// @param fileName names the input in error messages and every SourcePos.
 /// Throws: InputError (file, line) for a bad header, a missing sample or marker, more than
-/// two alleles, a sample+marker given twice, and for input without profiles.
+/// two alleles, a sample+marker given twice, and for input without profiles; when a file has
+/// several errors, the first in file order.
+/// Large inputs are parsed in chunks of about 1 MB on the calling thread's TBB arena and
+/// merged in file order (ProfileChunks.hpp); result and errors are those of reading row by row.
 /// Thread safety: reentrant.
 ProfileSet readProfiles(std::istream& in, const std::string& fileName);
 

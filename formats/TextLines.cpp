@@ -2,6 +2,7 @@
 #include "formats/TextLines.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -10,6 +11,10 @@
 #include <utility>
 
 #include "engine/Errors.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace kinmatch::formats {
 
@@ -120,26 +125,60 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
 
 const std::vector<std::string_view>& FieldSplitter::split(std::string_view line, char delimiter) {
     fields_.clear();
-    // Nearly every row has no quote: one pass over its characters splits it.
-    if (line.find('"') == std::string_view::npos) {
-        const char* start = line.data();
-        const char* const end = start + line.size();
-        for (const char* p = start; p != end; ++p)
-            if (*p == delimiter) {
-                fields_.push_back(trim(std::string_view(start, static_cast<std::size_t>(p - start))));
-                start = p + 1;
-            }
+    // Nearly every row has no quote: one pass over its characters splits it, 16 at a time
+    // where SSE2 is there (every x86-64), and a quote anywhere sends the row to the slow path.
+    const char* start = line.data();
+    const char* p = start;
+    const char* const end = start + line.size();
+    bool quoted = false;
+#if defined(__SSE2__)
+    const __m128i delimiters = _mm_set1_epi8(delimiter);
+    const __m128i quotes = _mm_set1_epi8('"');
+    for (; end - p >= 16 && !quoted; p += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        quoted = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quotes)) != 0;
+        auto hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, delimiters)));
+        for (; hits != 0 && !quoted; hits &= hits - 1) {
+            const char* at = p + std::countr_zero(hits);
+            fields_.push_back(trim(std::string_view(start, static_cast<std::size_t>(at - start))));
+            start = at + 1;
+        }
+    }
+    if (p != end && !quoted && line.size() >= 16) {
+        // The rest in one load that ends at the line's end, its already scanned bytes shifted out.
+        const char* base = end - 16;
+        const auto skip = static_cast<unsigned>(p - base);
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base));
+        quoted = (static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quotes))) >> skip) != 0;
+        auto hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, delimiters))) >> skip;
+        for (; hits != 0 && !quoted; hits &= hits - 1) {
+            const char* at = p + std::countr_zero(hits);
+            fields_.push_back(trim(std::string_view(start, static_cast<std::size_t>(at - start))));
+            start = at + 1;
+        }
+        p = end;
+    }
+#endif
+    for (; p != end && !quoted; ++p) {
+        quoted = *p == '"';
+        if (*p == delimiter) {
+            fields_.push_back(trim(std::string_view(start, static_cast<std::size_t>(p - start))));
+            start = p + 1;
+        }
+    }
+    if (!quoted) {
         fields_.push_back(trim(std::string_view(start, static_cast<std::size_t>(end - start))));
         return fields_;
     }
+    fields_.clear();
     unquoted_.clear();
     unquoted_.reserve(line.size());  // unquoting only shortens, so views into it stay valid
-    std::size_t start = 0;
+    std::size_t from = 0;
     while (true) {
-        const std::size_t end = line.find(delimiter, start);
-        fields_.push_back(unquote(line.substr(start, end == std::string_view::npos ? line.npos : end - start), unquoted_));
-        if (end == std::string_view::npos) break;
-        start = end + 1;
+        const std::size_t to = line.find(delimiter, from);
+        fields_.push_back(unquote(line.substr(from, to == std::string_view::npos ? line.npos : to - from), unquoted_));
+        if (to == std::string_view::npos) break;
+        from = to + 1;
     }
     return fields_;
 }

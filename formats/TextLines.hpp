@@ -39,6 +39,14 @@ class TextLines {
     const std::string& fileName() const noexcept { return fileName_.str(); }
     /// The current line's position; the file name is shared, not copied.
     SourcePos pos() const noexcept { return SourcePos{fileName_, lineNumber_}; }
+    const InternedString& internedFileName() const noexcept { return fileName_; }
+
+    /// The bytes read from the stream but not yet returned as lines, for a reader that takes
+    /// over the rest of the stream itself (the chunked profile reader). Valid until the next
+    /// call of `next()`.
+    std::string_view buffered() const noexcept { return std::string_view(buffer_.data() + begin_, end_ - begin_); }
+    /// True when the stream has nothing more to read beyond `buffered()`.
+    bool streamEnded() const noexcept { return atEnd_; }
 
   private:
     // Moves the unread rest to the front of the buffer and appends the next block.

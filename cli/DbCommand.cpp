@@ -55,16 +55,53 @@ void printUsage(std::ostream& out) {
 
 std::string optionalNumber(const std::optional<int>& value) { return value ? std::to_string(*value) : "."; }
 
-void writeTsvRow(std::ostream& out, const formats::StoredCandidate& c, bool withMissingRank) {
+// The per-system columns a run's rows carry, as `kinmatch match` wrote them: none for a run on
+// autosomal STRs alone, else <system>_outcome and <system>_log10_lr of each system compared,
+// then combined_log10_lr. (The lineage detail columns of the match TSV are not stored.)
+struct SystemColumns {
+    bool autosomal = false;
+    bool mtdna = false;
+    bool ystr = false;
+    bool any() const noexcept { return mtdna || ystr || !autosomal; }
+};
+
+SystemColumns systemColumnsOf(const std::vector<formats::StoredCandidate>& rows) {
+    SystemColumns columns;
+    for (const auto& c : rows) {
+        columns.autosomal = columns.autosomal || c.autosomal.outcome.has_value();
+        columns.mtdna = columns.mtdna || c.mtdna.outcome.has_value();
+        columns.ystr = columns.ystr || c.ystr.outcome.has_value();
+    }
+    if (rows.empty()) columns.autosomal = true;
+    return columns;
+}
+
+std::vector<std::pair<std::string, const formats::SystemResult*>> systemFields(const SystemColumns& columns,
+                                                                             const formats::StoredCandidate& c) {
+    std::vector<std::pair<std::string, const formats::SystemResult*>> fields;
+    if (!columns.any()) return fields;
+    if (columns.autosomal) fields.emplace_back("autosomal", &c.autosomal);
+    if (columns.mtdna) fields.emplace_back("mtdna", &c.mtdna);
+    if (columns.ystr) fields.emplace_back("ystr", &c.ystr);
+    return fields;
+}
+
+void writeTsvRow(std::ostream& out, const formats::StoredCandidate& c, bool withMissingRank,
+                 const SystemColumns& columns) {
     out << c.remains << '\t' << c.family << '\t' << c.missing << '\t' << formats::MatchTsvWriter::formatLog10(c.log10Lr)
         << '\t' << optionalNumber(c.rank) << '\t' << c.loci << '\t' << c.inconsistentLoci << '\t'
         << formats::MatchTsvWriter::formatProbability(c.posterior) << '\t' << c.decision;
+    for (const auto& [name, system] : systemFields(columns, c))
+        out << '\t' << system->outcome.value_or(".") << '\t'
+            << (system->log10Lr ? formats::MatchTsvWriter::formatLog10(*system->log10Lr) : ".");
+    if (columns.any()) out << '\t' << formats::MatchTsvWriter::formatLog10(c.log10Lr);
     if (withMissingRank) out << '\t' << optionalNumber(c.missingRank);
     out << '\n';
 }
 
 // The fields of `kinmatch match -O jsonl`, in its order and digits.
-void writeJsonRow(std::ostream& out, const formats::StoredCandidate& c, bool withMissingRank) {
+void writeJsonRow(std::ostream& out, const formats::StoredCandidate& c, bool withMissingRank,
+                  const SystemColumns& columns) {
     using formats::MatchJsonlWriter;
     out << "{\"record\":\"candidate\",\"remains\":" << MatchJsonlWriter::quote(c.remains)
         << ",\"family\":" << MatchJsonlWriter::quote(c.family) << ",\"missing\":" << MatchJsonlWriter::quote(c.missing)
@@ -73,6 +110,15 @@ void writeJsonRow(std::ostream& out, const formats::StoredCandidate& c, bool wit
         << ",\"inconsistent_loci\":" << c.inconsistentLoci
         << ",\"posterior\":" << formats::MatchTsvWriter::formatProbability(c.posterior) << ",\"decision\":\""
         << c.decision << '"';
+    for (const auto& [name, system] : systemFields(columns, c)) {
+        out << ",\"" << name << "_outcome\":" << (system->outcome ? MatchJsonlWriter::quote(*system->outcome) : "null");
+        out << ",\"" << name << "_log10_lr\":"
+            << (system->log10Lr && !std::isinf(*system->log10Lr) ? formats::MatchTsvWriter::formatLog10(*system->log10Lr)
+                                                                  : "null");
+    }
+    if (columns.any())
+        out << ",\"combined_log10_lr\":"
+            << (std::isinf(c.log10Lr) ? "null" : formats::MatchTsvWriter::formatLog10(c.log10Lr));
     if (withMissingRank) out << ",\"missing_rank\":" << (c.missingRank ? std::to_string(*c.missingRank) : "null");
     out << "}\n";
 }
@@ -92,17 +138,22 @@ std::vector<std::string> runComments(const formats::RunInfo& info) {
 void writeResults(std::ostream& out, const std::string& type, const formats::RunInfo& info,
                   const std::vector<formats::StoredCandidate>& rows, bool withMissingRank) {
     const auto comments = runComments(info);
+    const SystemColumns columns = systemColumnsOf(rows);
     if (type == "jsonl") {
         out << "{\"record\":\"header\",\"comments\":[";
         for (std::size_t i = 0; i < comments.size(); ++i) out << (i ? "," : "") << formats::MatchJsonlWriter::quote(comments[i]);
         out << "]}\n";
-        for (const auto& row : rows) writeJsonRow(out, row, withMissingRank);
+        for (const auto& row : rows) writeJsonRow(out, row, withMissingRank, columns);
         return;
     }
     for (const auto& line : comments) out << "# " << line << '\n';
-    out << "remains\tfamily\tmissing\tlog10_lr\trank\tloci\tinconsistent_loci\tposterior\tdecision"
-        << (withMissingRank ? "\tmissing_rank" : "") << '\n';
-    for (const auto& row : rows) writeTsvRow(out, row, withMissingRank);
+    out << "remains\tfamily\tmissing\tlog10_lr\trank\tloci\tinconsistent_loci\tposterior\tdecision";
+    if (!rows.empty())
+        for (const auto& [name, system] : systemFields(columns, rows.front()))
+            out << '\t' << name << "_outcome\t" << name << "_log10_lr";
+    if (columns.any()) out << "\tcombined_log10_lr";
+    out << (withMissingRank ? "\tmissing_rank" : "") << '\n';
+    for (const auto& row : rows) writeTsvRow(out, row, withMissingRank, columns);
 }
 
 std::int64_t chosenRun(formats::CaseDatabase& database, const std::optional<std::int64_t>& run) {

@@ -10,10 +10,12 @@
 
 #include <htslib/hts.h>
 #include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/version.h>
 
 #include "cli/Commands.hpp"
 #include "cli/RunSettings.hpp"
+#include "engine/LineageEvidence.hpp"
 #include "engine/Matcher.hpp"
 #include "engine/Posterior.hpp"
 #include "engine/Version.hpp"
@@ -73,6 +75,17 @@ std::vector<std::pair<std::string, std::string>> runParameters(const RunSettings
         {"threads", std::to_string(s.threads)},
     };
     if (s.databaseSize) p.push_back({"database-size", std::to_string(*s.databaseSize)});
+    if (s.hasMtdna()) {
+        p.push_back({"mt-exclusion", std::to_string(s.mtExclusion)});
+        p.push_back({"mt-inconclusive", std::to_string(s.mtInconclusive)});
+        p.push_back({"mt-min-overlap", std::to_string(s.mtMinOverlap)});
+    }
+    if (s.hasYstr()) {
+        p.push_back({"ystr-exclusion", std::to_string(s.ystrExclusion)});
+        p.push_back({"ystr-inconclusive", std::to_string(s.ystrInconclusive)});
+        p.push_back({"ystr-mutation-rates", "YHRD release 61"});
+    }
+    if (s.hasLineage()) p.push_back({"lineage-confidence", shortest(s.lineageConfidence)});
     return p;
 }
 
@@ -91,6 +104,26 @@ void keepFirstRowsPerRemains(std::vector<engine::Candidate>& rows, std::vector<e
     }
     rows.resize(kept);
     assessments.resize(kept);
+}
+
+// Each output row's lineage evidence in full (ranking used only the sums).
+formats::LineageRows lineageRowsOf(const engine::lineage::LineageEvidence& lineage, const RunSettings& s,
+                                   const engine::MatchResult& result) {
+    formats::LineageRows rows;
+    rows.autosomal = s.hasAutosomal();
+    rows.mtdna = s.hasMtdna();
+    rows.ystr = s.hasYstr();
+    const auto evaluate = [&](const std::vector<engine::Candidate>& candidates,
+                              std::vector<engine::lineage::PairLineage>& out) {
+        out.resize(candidates.size());
+        tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t i) {
+            const auto& c = candidates[i];
+            out[i] = lineage.evaluate(c.remains, c.family, c.missingPerson);
+        });
+    };
+    evaluate(result.candidates, rows.candidates);
+    evaluate(result.byMissingPerson, rows.byMissingPerson);
+    return rows;
 }
 
 std::vector<std::string> headerComments(const RunSettings& s, const std::string& commandLine,
@@ -112,6 +145,20 @@ std::vector<std::string> headerComments(const RunSettings& s, const std::string&
     lines.push_back(modelLine);
     std::size_t missingPersons = 0;
     for (const auto& f : prepared.families) missingPersons += f.missingPersons.size();
+    if (s.hasLineage()) {
+        std::string systems = s.hasAutosomal() ? "autosomal STRs" : "";
+        if (s.hasMtdna()) systems += std::string(systems.empty() ? "" : ", ") + "mtDNA";
+        if (s.hasYstr()) systems += std::string(systems.empty() ? "" : ", ") + "Y-STRs";
+        std::string line = "systems: " + systems + "; log10_lr is their sum (taken as independent)";
+        if (s.hasMtdna())
+            line += "; mtDNA exclusion at " + std::to_string(s.mtExclusion) + " differences, inconclusive at " +
+                    std::to_string(s.mtInconclusive);
+        if (s.hasYstr())
+            line += "; Y-STR exclusion at " + std::to_string(s.ystrExclusion) + " differing loci, inconclusive at " +
+                    std::to_string(s.ystrInconclusive) + ", YHRD release 61 mutation rates";
+        if (s.hasLineage()) line += "; database bounds at " + shortest(s.lineageConfidence) + " confidence";
+        lines.push_back(line);
+    }
     lines.push_back("inputs: " + std::to_string(prepared.markers.size()) + " markers, " +
                     std::to_string(prepared.families.size()) + " families, " + std::to_string(missingPersons) +
                     " missing persons, " + std::to_string(prepared.remains.size()) + " remains");
@@ -147,9 +194,7 @@ int runMatch(const std::vector<std::string>& args, const std::string& givenComma
     std::vector<formats::RunInput> inputs;
     if (!s.database.empty()) {
         database = formats::openCaseDatabase(s.database, formats::OpenMode::kCreate);
-        for (const auto& [role, path] : std::vector<std::pair<std::string, std::string>>{
-                 {"frequencies", s.frequencies}, {"pedigrees", s.pedigrees}, {"references", s.references}, {"remains", s.remains}})
-            inputs.push_back({role, path, formats::sha256File(path)});
+        for (const auto& [role, path] : s.inputFiles()) inputs.push_back({role, path, formats::sha256File(path)});
     }
 
     const int threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -165,6 +210,11 @@ int runMatch(const std::vector<std::string>& args, const std::string& givenComma
     options.topPerMissingPerson = s.topPerFamily;
     options.kernel = kernelPath(s.kernel);
     options.progress = stderrProgress("match", s.quiet);
+    std::optional<engine::lineage::LineageEvidence> lineage;
+    if (s.hasLineage()) {
+        lineage.emplace(loaded.prepared, std::move(loaded.mtdna), std::move(loaded.ystr));
+        options.otherSystems = &*lineage;
+    }
     engine::MatchResult result = engine::matchCase(loaded.prepared, s.model(), options);
     engine::DecisionThresholds thresholds;
     thresholds.identifyLog10Lr = std::log10(s.identifyLr);
@@ -174,7 +224,11 @@ int runMatch(const std::vector<std::string>& args, const std::string& givenComma
     const std::vector<engine::Assessment> byMissingAssessments =
         engine::assessByMissingPerson(result.byMissingPerson, result.candidates, assessments, prior);
 
+    std::optional<formats::LineageRows> lineageRows;
+    if (lineage) lineageRows = lineageRowsOf(*lineage, s, result);
+
     std::vector<std::string> warnings = loaded.warnings;
+    if (lineage) warnings.insert(warnings.end(), lineage->warnings().begin(), lineage->warnings().end());
     warnings.insert(warnings.end(), result.warnings.begin(), result.warnings.end());
     if (!s.model().isNone() && s.model().female.rate == 0.0 && s.model().male.rate == 0.0)
         warnings.push_back("mutation model " + s.mutationModel + " with rate 0 is the same as --mutation-model none");
@@ -189,11 +243,13 @@ int runMatch(const std::vector<std::string>& args, const std::string& givenComma
 
     auto comments = headerComments(s, commandLine, loaded.prepared, warnings, result, prior);
     if (s.outputType == "jsonl") {
-        const formats::MatchJsonlWriter writer(loaded.prepared, result, assessments, byMissingAssessments, comments);
+        const formats::MatchJsonlWriter writer(loaded.prepared, result, assessments, byMissingAssessments, comments,
+                                               lineageRows ? &*lineageRows : nullptr);
         writer.write(output.stream());
         if (familyOutput) writer.writeByMissingPerson(familyOutput->stream());
     } else {
-        const formats::MatchTsvWriter writer(loaded.prepared, result, assessments, byMissingAssessments, comments);
+        const formats::MatchTsvWriter writer(loaded.prepared, result, assessments, byMissingAssessments, comments,
+                                             lineageRows ? &*lineageRows : nullptr);
         writer.write(output.stream());
         if (familyOutput) writer.writeByMissingPerson(familyOutput->stream());
     }
@@ -212,6 +268,7 @@ int runMatch(const std::vector<std::string>& args, const std::string& givenComma
         run.result = &result;
         run.assessments = &assessments;
         run.byMissingAssessments = &byMissingAssessments;
+        run.lineage = lineageRows ? &*lineageRows : nullptr;
         // Committed before the files are renamed: a failed store leaves neither.
         const auto storeStart = std::chrono::steady_clock::now();
         runId = database->storeRun(run);

@@ -13,6 +13,8 @@
 
 #include "cli/Commands.hpp"
 #include "cli/RunSettings.hpp"
+#include "engine/LineageEvidence.hpp"
+#include "formats/ReportLineage.hpp"
 #include "engine/Errors.hpp"
 #include "formats/CaseDatabase.hpp"
 #include "formats/HtmlReport.hpp"
@@ -63,6 +65,14 @@ void printUsage(std::ostream& out) {
            "        --results FILE            the results TSV written by kinmatch match\n"
            "    -u, --remains FILE            remains' STR profiles of the run (with --db: likewise)\n"
            "        --run N                   with --db: the run to report [the latest]\n"
+           "\nLineage options (a run with mtDNA or Y-STR files; with --results as given to kinmatch match,\n"
+           "with --db only to give a moved file's new place; thresholds come from the run):\n"
+           "        --mtdna-references FILE, --mtdna-remains FILE, --mtdna-database FILE\n"
+           "        --ystr-references FILE, --ystr-remains FILE, --ystr-database FILE\n"
+           "        --mt-exclusion N, --mt-inconclusive N, --mt-min-overlap N, --ystr-exclusion N,\n"
+           "        --ystr-inconclusive N, --lineage-confidence C (with --results)\n"
+           "Each candidate's page then lists the relative its remains were compared with per system,\n"
+           "the meioses, the differences and the recomputed log10 LR (warned about if it differs).\n"
            "\nModel options (with --results; as given to kinmatch match):\n"
            "        --database-size N         size of the frequency database; rare alleles get 5/(2N)\n"
            "        --mutation-model NAME     none, equal, proportional, stepwise or onestep ["
@@ -142,6 +152,30 @@ void finishReport(const formats::ReportData& data, const std::string& output, bo
     if (verbose) std::cerr << "[kinmatch report] " << versionLine() << "\n[kinmatch report] command: " << commandLine << '\n';
 }
 
+// The lineage comparisons of every candidate, when the run had lineage files.
+void addLineage(formats::ReportData& data, LoadedCase& loaded) {
+    if (!loaded.mtdna && !loaded.ystr) return;
+    const engine::lineage::LineageEvidence evidence(loaded.prepared, std::move(loaded.mtdna), std::move(loaded.ystr));
+    formats::addLineageComparisons(data, loaded.prepared, evidence);
+}
+
+// The lineage thresholds a run recorded (absent from runs without lineage files: defaults).
+void applyRecordedLineageOptions(const formats::RunInfo& info, RunSettings& s) {
+    for (const auto& [name, value] : info.parameters) {
+        try {
+            if (name == "mt-exclusion") s.mtExclusion = std::stoi(value);
+            if (name == "mt-inconclusive") s.mtInconclusive = std::stoi(value);
+            if (name == "mt-min-overlap") s.mtMinOverlap = std::stoi(value);
+            if (name == "ystr-exclusion") s.ystrExclusion = std::stoi(value);
+            if (name == "ystr-inconclusive") s.ystrInconclusive = std::stoi(value);
+            if (name == "lineage-confidence") s.lineageConfidence = std::stod(value);
+        } catch (const std::exception&) {
+            throw Error("run " + std::to_string(info.id) + ": recorded parameter " + name + " = \"" + value +
+                        "\" is not a number");
+        }
+    }
+}
+
 // The options a run records: with --db they come from the run, never from the command line.
 const char* const kModelOptions[] = {"mutation-model", "mutation-rate",  "mutation-rate-female", "mutation-rate-male",
                                      "mutation-rate2", "mutation-range", "rare-allele-freq",     "database-size"};
@@ -150,11 +184,16 @@ const char* const kModelOptions[] = {"mutation-model", "mutation-rate",  "mutati
 int runReportFromDatabase(const std::string& url, std::optional<std::int64_t> run, const std::string& output,
                           bool force, const std::vector<std::string>& rest, const std::string& commandLine) {
     RunSettings s;
+    // Where each recorded input is read from with --db: a moved file's new place, else "".
+    std::map<std::string, std::string> moved;
+    for (const auto& role : formats::kReportInputRoles) moved[role];
     po::options_description options;
-    options.add_options()("frequencies,f", po::value(&s.frequencies), "")("pedigrees,p", po::value(&s.pedigrees), "")(
-        "references,r", po::value(&s.references), "")("remains,u", po::value(&s.remains), "")(
-        "threads,t", po::value(&s.threads), "")("quiet,q", po::bool_switch(&s.quiet), "")(
-        "verbose,v", po::bool_switch(&s.verbose), "");
+    options.add_options()("frequencies,f", po::value(&moved["frequencies"]), "")(
+        "pedigrees,p", po::value(&moved["pedigrees"]), "")("references,r", po::value(&moved["references"]), "")(
+        "remains,u", po::value(&moved["remains"]), "")("threads,t", po::value(&s.threads), "")(
+        "quiet,q", po::bool_switch(&s.quiet), "")("verbose,v", po::bool_switch(&s.verbose), "");
+    for (const auto& role : formats::kReportInputRoles)
+        if (role.find('-') != std::string::npos) options.add_options()(role.c_str(), po::value(&moved[role]), "");
     for (const char* name : kModelOptions) options.add_options()(name, po::value<std::string>(), "");
     po::variables_map vm;
     po::store(po::command_line_parser(rest).options(options).run(), vm);
@@ -173,8 +212,7 @@ int runReportFromDatabase(const std::string& url, std::optional<std::int64_t> ru
     const formats::RunInfo info = formats::chooseReportRun(*database, run);
     const formats::RecordedModel recorded = formats::decodeRecordedModel(info, name);
     std::map<std::string, std::string> relocated;
-    for (const auto& [role, path] : {std::pair{"frequencies", s.frequencies}, std::pair{"pedigrees", s.pedigrees},
-                                     std::pair{"references", s.references}, std::pair{"remains", s.remains}})
+    for (const auto& [role, path] : moved)
         if (!path.empty()) relocated.emplace(role, path);
     formats::DatabaseReportSources sources;
     sources.database = name;
@@ -183,10 +221,21 @@ int runReportFromDatabase(const std::string& url, std::optional<std::int64_t> ru
     sources.reportCommandLine = commandLine;
 
     // The run's settings, so that loading and the model line are those of `--results`.
-    s.frequencies = sources.readFrom.at("frequencies");
-    s.pedigrees = sources.readFrom.at("pedigrees");
-    s.references = sources.readFrom.at("references");
-    s.remains = sources.readFrom.at("remains");
+    const auto readFrom = [&](const char* role) {
+        const auto it = sources.readFrom.find(role);
+        return it == sources.readFrom.end() ? std::string() : it->second;
+    };
+    s.frequencies = readFrom("frequencies");
+    s.pedigrees = readFrom("pedigrees");
+    s.references = readFrom("references");
+    s.remains = readFrom("remains");
+    s.mtdnaReferences = readFrom("mtdna-references");
+    s.mtdnaRemains = readFrom("mtdna-remains");
+    s.mtdnaDatabase = readFrom("mtdna-database");
+    s.ystrReferences = readFrom("ystr-references");
+    s.ystrRemains = readFrom("ystr-remains");
+    s.ystrDatabase = readFrom("ystr-database");
+    applyRecordedLineageOptions(info, s);
     s.mutationModel = recorded.mutationModel;
     s.mutationRateFemale = recorded.model.female.rate;
     s.mutationRateMale = recorded.model.male.rate;
@@ -198,6 +247,7 @@ int runReportFromDatabase(const std::string& url, std::optional<std::int64_t> ru
     LoadedCase loaded = loadCase(s);
     formats::ReportData data =
         formats::reportFromDatabase(*database, info, sources, loaded.prepared, recorded.model, loaded.warnings);
+    addLineage(data, loaded);
     data.run.parameters.emplace_back("per-marker values recomputed with",
                                      modelDescription(s) + " (the run's recorded model and input files)");
     finishReport(data, output, force, s.quiet, s.verbose, commandLine);
@@ -239,7 +289,7 @@ int runReport(const std::vector<std::string>& args, const std::string& commandLi
         return runReportFromDatabase(url, run, output, force, rest, commandLine);
     }
     if (vm.count("run")) throw UsageError("--run applies to --db only (a results TSV holds one run)");
-    const auto settings = parseRunSettings("validate", rest);
+    const auto settings = parseRunSettings("report", rest);
     if (!settings) return 0;
     const RunSettings& s = *settings;
     if (results.empty()) throw UsageError("--results or --db is required (the run to report)");
@@ -250,13 +300,11 @@ int runReport(const std::vector<std::string>& args, const std::string& commandLi
     LoadedCase loaded = loadCase(s);
     formats::ResultsTsvSources sources;
     sources.results = results;
-    sources.inputs = {{"frequencies", s.frequencies, ""},
-                      {"pedigrees", s.pedigrees, ""},
-                      {"references", s.references, ""},
-                      {"remains", s.remains, ""}};
+    for (const auto& [role, path] : s.inputFiles()) sources.inputs.push_back({role, path, ""});
     sources.reportVersion = versionLine();
     sources.reportCommandLine = commandLine;
     formats::ReportData data = formats::reportFromResultsTsv(sources, loaded.prepared, s.model(), loaded.warnings);
+    addLineage(data, loaded);
     data.run.parameters.emplace_back("per-marker values recomputed with", modelDescription(s));
     finishReport(data, output, force, s.quiet, s.verbose, commandLine);
     return 0;

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <unordered_set>
 
 #include <boost/program_options.hpp>
 #include <tbb/parallel_invoke.h>
@@ -17,6 +18,8 @@
 #include "engine/Errors.hpp"
 #include "formats/CaseDatabase.hpp"
 #include "formats/FrequencyReader.hpp"
+#include "formats/MtdnaReader.hpp"
+#include "formats/YstrReader.hpp"
 #include "formats/PedigreeReader.hpp"
 #include "formats/ProfileReader.hpp"
 
@@ -44,7 +47,11 @@ void printUsage(const std::string& command, std::ostream& out) {
         out << "\nAbout:   Rank the missing persons of every family as candidates for every remains, by\n"
                "         autosomal STR kinship likelihood ratios (LR = P(references, missing person has the\n"
                "         remains' genotype) / (P(references) P(remains' genotype))).\n"
-               "Usage:   kinmatch match -f FREQS -p PEDIGREES -r REFERENCES -u REMAINS [options]\n";
+               "         mtDNA and Y-STR haplotypes of maternal- and paternal-line relatives join the same\n"
+               "         ranking: the systems' log10 LRs add up (taken as independent).\n"
+               "Usage:   kinmatch match -p PEDIGREES -f FREQS -r REFERENCES -u REMAINS [options]\n"
+               "         kinmatch match -p PEDIGREES [-f FREQS -r REFERENCES -u REMAINS]\n"
+               "             [--mtdna-references R --mtdna-remains U] [--ystr-references R --ystr-remains U]\n";
     } else {
         out << "\nAbout:   Read the inputs of a match, check them and list every problem found.\n"
                "Usage:   kinmatch validate -f FREQS -p PEDIGREES -r REFERENCES -u REMAINS [options]\n";
@@ -71,6 +78,34 @@ void printUsage(const std::string& command, std::ostream& out) {
         << number(d.mutationRate2)
         << "]\n"
            "        --rare-allele-freq F      frequency of alleles missing from the table [5/(2N), or 0.001]\n";
+    if (command == "match") {
+        out << "\nLineage marker options (samples named as in the pedigree's sample column and the remains;\n"
+               "remains are compared with the nearest typed relative on the missing person's line):\n"
+               "        --mtdna-references FILE   relatives' mtDNA: EMPOP-style TSV, .emp or .hsd\n"
+               "        --mtdna-remains FILE      remains' mtDNA, same layouts\n"
+               "        --mtdna-database FILE     mtDNA population database for the match statistic\n"
+               "                                  [none: cannot_exclude weighs log10 LR 0]\n"
+               "        --mt-exclusion N          mtDNA differences from which a pair is an exclusion ["
+            << d.mtExclusion
+            << "]\n"
+               "        --mt-inconclusive N       mtDNA differences from which a pair is inconclusive ["
+            << d.mtInconclusive
+            << "]\n"
+               "        --mt-min-overlap N        fewer common positions: insufficient_overlap ["
+            << d.mtMinOverlap
+            << "]\n"
+               "        --ystr-references FILE    relatives' Y-STR haplotypes: profile CSV (DYS385,13,16)\n"
+               "        --ystr-remains FILE       remains' Y-STR haplotypes, same layout\n"
+               "        --ystr-database FILE      Y-STR population database [none: frequency bound 1]\n"
+               "        --ystr-exclusion N        differing Y-STR loci from which a pair is an exclusion ["
+            << d.ystrExclusion
+            << "]\n"
+               "        --ystr-inconclusive N     differing Y-STR loci from which a pair is inconclusive ["
+            << d.ystrInconclusive
+            << "]\n"
+               "        --lineage-confidence C    confidence of the database frequency upper bounds ["
+            << number(d.lineageConfidence) << "]\n";
+    }
     if (command == "match") {
         out << "\nDecision options (posterior = prior*LR / (prior*LR + 1 - prior): this missing person or not,\n"
                "per pair; a candidate is an identification when LR >= --identify-lr, posterior >=\n"
@@ -121,6 +156,14 @@ void printUsage(const std::string& command, std::ostream& out) {
         out << "    kinmatch validate -f sample-data/frequencies.csv -p sample-data/pedigrees.tsv \\\n"
                "        -r sample-data/references.csv -u sample-data/remains.csv\n\n";
     }
+}
+
+// A system's files come as a set: half a set is a mistake, not a smaller run.
+void requireTogether(const po::variables_map& vm, std::initializer_list<const char*> options, const char* system) {
+    std::string given, missing;
+    for (const char* option : options) (vm.count(option) ? given : missing) += std::string(" --") + option;
+    if (!given.empty() && !missing.empty())
+        throw UsageError("--" + given.substr(3) + ": " + system + " also need" + missing);
 }
 
 void requireRate(double value, const char* option) {
@@ -195,6 +238,23 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
             ("identify-posterior", po::value(&s.identifyPosterior), "")
             ("no-version", po::bool_switch(&s.noVersion), "");
     }
+    // A report reads the inputs of a match, lineage files included.
+    const bool lineageOptions = command == "match" || command == "report";
+    if (lineageOptions) {
+        options.add_options()
+            ("mtdna-references", po::value(&s.mtdnaReferences), "")
+            ("mtdna-remains", po::value(&s.mtdnaRemains), "")
+            ("mtdna-database", po::value(&s.mtdnaDatabase), "")
+            ("mt-exclusion", po::value(&s.mtExclusion), "")
+            ("mt-inconclusive", po::value(&s.mtInconclusive), "")
+            ("mt-min-overlap", po::value(&s.mtMinOverlap), "")
+            ("ystr-references", po::value(&s.ystrReferences), "")
+            ("ystr-remains", po::value(&s.ystrRemains), "")
+            ("ystr-database", po::value(&s.ystrDatabase), "")
+            ("ystr-exclusion", po::value(&s.ystrExclusion), "")
+            ("ystr-inconclusive", po::value(&s.ystrInconclusive), "")
+            ("lineage-confidence", po::value(&s.lineageConfidence), "");
+    }
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(options).run(), vm);
     po::notify(vm);
@@ -202,8 +262,32 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
         printUsage(command, std::cout);
         return std::nullopt;
     }
-    for (const char* required : {"frequencies", "pedigrees", "references", "remains"})
-        if (!vm.count(required)) throw UsageError(std::string("--") + required + " is required");
+    if (!vm.count("pedigrees")) throw UsageError("--pedigrees is required");
+    if (lineageOptions) {
+        requireTogether(vm, {"frequencies", "references", "remains"}, "the autosomal STRs");
+        requireTogether(vm, {"mtdna-references", "mtdna-remains"}, "mtDNA");
+        requireTogether(vm, {"ystr-references", "ystr-remains"}, "Y-STRs");
+        if (vm.count("mtdna-database") && !vm.count("mtdna-references"))
+            throw UsageError("--mtdna-database needs --mtdna-references and --mtdna-remains");
+        if (vm.count("ystr-database") && !vm.count("ystr-references"))
+            throw UsageError("--ystr-database needs --ystr-references and --ystr-remains");
+        if (!s.hasAutosomal() && !s.hasLineage())
+            throw UsageError("no marker system: give -f, -r and -u (autosomal STRs), --mtdna-references and "
+                             "--mtdna-remains, or --ystr-references and --ystr-remains");
+        if (s.mtInconclusive < 1 || s.mtExclusion < s.mtInconclusive)
+            throw UsageError("--mt-inconclusive and --mt-exclusion: need 1 <= inconclusive (" +
+                             std::to_string(s.mtInconclusive) + ") <= exclusion (" + std::to_string(s.mtExclusion) + ")");
+        if (s.mtMinOverlap < 1) throw UsageError("--mt-min-overlap: " + std::to_string(s.mtMinOverlap) + " must be at least 1");
+        if (s.ystrInconclusive < 1 || s.ystrExclusion < s.ystrInconclusive)
+            throw UsageError("--ystr-inconclusive and --ystr-exclusion: need 1 <= inconclusive (" +
+                             std::to_string(s.ystrInconclusive) + ") <= exclusion (" + std::to_string(s.ystrExclusion) +
+                             ")");
+        if (!(s.lineageConfidence > 0.0 && s.lineageConfidence < 1.0))
+            throw UsageError("--lineage-confidence: " + number(s.lineageConfidence) + " is outside (0,1)");
+    } else {
+        for (const char* required : {"frequencies", "references", "remains"})
+            if (!vm.count(required)) throw UsageError(std::string("--") + required + " is required");
+    }
     if (vm.count("mutation-rate-female")) s.mutationRateFemale = rateFemale;
     if (vm.count("mutation-rate-male")) s.mutationRateMale = rateMale;
     if (vm.count("rare-allele-freq")) {
@@ -246,19 +330,50 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
     return s;
 }
 
+std::vector<std::pair<std::string, std::string>> RunSettings::inputFiles() const {
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const auto& [role, path] : std::vector<std::pair<std::string, std::string>>{
+             {"frequencies", frequencies},
+             {"pedigrees", pedigrees},
+             {"references", references},
+             {"remains", remains},
+             {"mtdna-references", mtdnaReferences},
+             {"mtdna-remains", mtdnaRemains},
+             {"mtdna-database", mtdnaDatabase},
+             {"ystr-references", ystrReferences},
+             {"ystr-remains", ystrRemains},
+             {"ystr-database", ystrDatabase}})
+        if (!path.empty()) files.emplace_back(role, path);
+    return files;
+}
+
+namespace {
+
+// Names typed only by lineage files join the profiles as untyped samples, in file order.
+template <typename Haplotypes>
+void addUntypedSamples(ProfileSet& profiles, std::unordered_set<std::string>& names, const Haplotypes& haplotypes) {
+    for (const auto& h : haplotypes)
+        if (names.insert(h.sample).second) profiles.profiles.push_back(Profile{h.sample, {}, {}, h.source});
+}
+
+}  // namespace
+
 LoadedCase loadCase(const RunSettings& settings) {
-    // The four files are independent until prepareCase: read them at once (at national scale
+    // The files are independent until prepareCase: read them at once (at national scale
     // references and pedigrees each take about a second). Errors and warnings are then taken
-    // in the fixed order frequencies, pedigrees, references, remains, as a serial read would.
+    // in the fixed order of the slots, as a serial read would.
     Warnings warnings;
     Warnings pedigreeWarnings;
     FrequencyTable frequencies;
     PedigreeSet pedigrees;
     ProfileSet references;
     ProfileSet remains;
-    std::exception_ptr errors[4];
-    auto guarded = [&errors](int slot, auto&& read) {
-        return [&errors, slot, read] {
+    std::vector<engine::mt::Haplotype> mtReferences, mtRemains, mtDatabase;
+    engine::ystr::HaplotypeSet yReferences, yRemains, yDatabase;
+    std::exception_ptr errors[10];
+    auto guarded = [&errors](int slot, const std::string& path, auto&& read) {
+        return [&errors, slot, path, read] {
+            if (path.empty()) return;
             try {
                 read();
             } catch (...) {
@@ -266,18 +381,65 @@ LoadedCase loadCase(const RunSettings& settings) {
             }
         };
     };
+    const RunSettings& s = settings;
     tbb::parallel_invoke(
-        guarded(0, [&] { frequencies = formats::readFrequencyFile(settings.frequencies, warnings); }),
-        guarded(1, [&] { pedigrees = formats::readPedigreeFile(settings.pedigrees, pedigreeWarnings); }),
-        guarded(2, [&] { references = formats::readProfileFile(settings.references); }),
-        guarded(3, [&] { remains = formats::readProfileFile(settings.remains); }));
+        guarded(0, s.frequencies, [&] { frequencies = formats::readFrequencyFile(s.frequencies, warnings); }),
+        guarded(1, s.pedigrees, [&] { pedigrees = formats::readPedigreeFile(s.pedigrees, pedigreeWarnings); }),
+        guarded(2, s.references, [&] { references = formats::readProfileFile(s.references); }),
+        guarded(3, s.remains, [&] { remains = formats::readProfileFile(s.remains); }),
+        guarded(4, s.mtdnaReferences, [&] { mtReferences = formats::readMtdnaFile(s.mtdnaReferences); }),
+        guarded(5, s.mtdnaRemains, [&] { mtRemains = formats::readMtdnaFile(s.mtdnaRemains); }),
+        guarded(6, s.mtdnaDatabase, [&] { mtDatabase = formats::readMtdnaFile(s.mtdnaDatabase); }),
+        guarded(7, s.ystrReferences, [&] { yReferences = formats::readYstrFile(s.ystrReferences); }),
+        guarded(8, s.ystrRemains, [&] { yRemains = formats::readYstrFile(s.ystrRemains); }),
+        guarded(9, s.ystrDatabase, [&] { yDatabase = formats::readYstrFile(s.ystrDatabase); }));
     for (const auto& e : errors)
         if (e) std::rethrow_exception(e);
     for (const auto& w : pedigreeWarnings.messages()) warnings.add(w);
+
+    engine::PrepareOptions prepareOptions = s.prepareOptions();
+    if (s.hasLineage()) {
+        prepareOptions.withoutAutosomalMarkers = !s.hasAutosomal();
+        std::unordered_set<std::string> referenceNames, remainsNames;
+        for (const auto& p : references.profiles) referenceNames.insert(p.sampleName);
+        for (const auto& p : remains.profiles) remainsNames.insert(p.sampleName);
+        addUntypedSamples(references, referenceNames, mtReferences);
+        addUntypedSamples(references, referenceNames, yReferences.haplotypes);
+        addUntypedSamples(remains, remainsNames, mtRemains);
+        addUntypedSamples(remains, remainsNames, yRemains.haplotypes);
+        for (const std::string* file : {&s.references, &s.mtdnaReferences, &s.ystrReferences})
+            if (!file->empty())
+                prepareOptions.referenceFiles += (prepareOptions.referenceFiles.empty() ? "" : " or ") + *file;
+    }
     LoadedCase loaded;
-    loaded.prepared =
-        engine::prepareCase(frequencies, references, pedigrees, remains, settings.prepareOptions(), warnings);
+    loaded.prepared = engine::prepareCase(frequencies, references, pedigrees, remains, prepareOptions, warnings);
     loaded.warnings = warnings.messages();
+    if (s.hasMtdna()) {
+        engine::lineage::MtInputs mt;
+        mt.options.exclusionDifferences = static_cast<std::size_t>(s.mtExclusion);
+        mt.options.inconclusiveDifferences = static_cast<std::size_t>(s.mtInconclusive);
+        mt.options.minComparedPositions = static_cast<std::size_t>(s.mtMinOverlap);
+        mt.references = std::move(mtReferences);
+        mt.remains = std::move(mtRemains);
+        if (!s.mtdnaDatabase.empty())
+            mt.database = std::make_shared<const engine::mt::Database>(std::move(mtDatabase), mt.options,
+                                                                       s.lineageConfidence);
+        else
+            loaded.warnings.push_back("no --mtdna-database: an mtDNA match (cannot_exclude) weighs log10 LR 0");
+        loaded.mtdna = std::move(mt);
+    }
+    if (s.hasYstr()) {
+        engine::lineage::YstrInputs y;
+        y.references = std::move(yReferences.haplotypes);
+        y.remains = std::move(yRemains.haplotypes);
+        y.database = engine::ystr::Database(std::move(yDatabase.haplotypes));
+        y.thresholds = {s.ystrInconclusive, s.ystrExclusion};
+        y.confidence = s.lineageConfidence;
+        if (s.ystrDatabase.empty())
+            loaded.warnings.push_back(
+                "no --ystr-database: Y-STR LRs are P(differences) alone, without the haplotype's frequency");
+        loaded.ystr = std::move(y);
+    }
     return loaded;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/Case.hpp"
+#include "engine/LineageEvidence.hpp"
 #include "engine/Matcher.hpp"
 #include "engine/MutationModel.hpp"
 
@@ -19,6 +20,19 @@ struct RunSettings {
     std::string references;
     std::string pedigrees;
     std::string remains;
+    // Lineage markers (match only). A system is in the run when its references are given.
+    std::string mtdnaReferences;
+    std::string mtdnaRemains;
+    std::string mtdnaDatabase;
+    std::string ystrReferences;
+    std::string ystrRemains;
+    std::string ystrDatabase;
+    int mtExclusion = 2;     // differences from which an mtDNA pair is an exclusion
+    int mtInconclusive = 1;  // ... inconclusive
+    int mtMinOverlap = 1;    // fewer common positions: insufficient_overlap
+    int ystrExclusion = 2;   // differing Y-STR loci from which a pair is an exclusion
+    int ystrInconclusive = 1;
+    double lineageConfidence = 0.95;  // of the database frequency upper bounds
     std::string mutationModel = "none";
     double mutationRate = 0.0;
     std::optional<double> mutationRateFemale;
@@ -43,6 +57,13 @@ struct RunSettings {
     bool verbose = false;
     bool noVersion = false;
 
+    bool hasAutosomal() const noexcept { return !references.empty(); }
+    bool hasMtdna() const noexcept { return !mtdnaReferences.empty(); }
+    bool hasYstr() const noexcept { return !ystrReferences.empty(); }
+    bool hasLineage() const noexcept { return hasMtdna() || hasYstr(); }
+    /// (role, path) of every input file given, in a fixed order: the run record's inputs.
+    std::vector<std::pair<std::string, std::string>> inputFiles() const;
+
     engine::MutationModel model() const;
     engine::PrepareOptions prepareOptions() const;
 };
@@ -50,8 +71,9 @@ struct RunSettings {
 /// "auto", "avx2" or "portable". Throws: UsageError for another name.
 engine::KernelPath kernelPath(const std::string& name);
 
-/// Parses the options of `command` ("match" or "validate"); returns nullopt after printing
-/// the usage for --help. Validates every option before any file is read.
+/// Parses the options of `command` ("match", "validate", or "report": the inputs and model
+/// options of a match, lineage files included, without its output options); returns nullopt
+/// after printing the usage for --help. Validates every option before any file is read.
 /// Throws: UsageError naming the option (exit 2).
 std::optional<RunSettings> parseRunSettings(const std::string& command, const std::vector<std::string>& args);
 
@@ -59,9 +81,14 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
 struct LoadedCase {
     engine::PreparedCase prepared;
     std::vector<std::string> warnings;
+    /// The lineage systems' inputs, to build engine::lineage::LineageEvidence over `prepared`
+    /// once it sits where it stays (the evidence keeps a reference to it).
+    std::optional<engine::lineage::MtInputs> mtdna;
+    std::optional<engine::lineage::YstrInputs> ystr;
 };
 
-/// Reads the four inputs of `settings` through the format adapters.
+/// Reads the inputs of `settings` through the format adapters. Samples that only the lineage
+/// files type join `prepared` as untyped profiles, so that pedigrees and remains name them.
 /// Throws: InputError naming file and line.
 LoadedCase loadCase(const RunSettings& settings);
 

@@ -69,6 +69,12 @@ struct PrepareOptions {
     /// 5/(2N) with N = databaseSize when given, else 0.001.
     double rareAlleleFrequency = 0.0;
     long databaseSize = 0;
+    /// A run on lineage markers alone: an empty frequency table is then no error.
+    bool withoutAutosomalMarkers = false;
+    /// How messages name the files a pedigree's sample names are looked up in, when the
+    /// references come from more than one file (autosomal and lineage); "" = the references'
+    /// own source.
+    std::string referenceFiles;
     double effectiveRareAlleleFrequency() const noexcept {
         if (rareAlleleFrequency > 0.0) return rareAlleleFrequency;
         if (databaseSize > 0) return 5.0 / (2.0 * static_cast<double>(databaseSize));

@@ -33,7 +33,7 @@ struct MarkerBuild {
     std::map<std::string, std::set<std::string>> rare;
 };
 
-std::vector<MarkerBuild> readMarkers(const FrequencyTable& table, Warnings& warnings) {
+std::vector<MarkerBuild> readMarkers(const FrequencyTable& table, bool requireMarkers, Warnings& warnings) {
     std::vector<MarkerBuild> markers;
     std::unordered_map<std::string, std::size_t> seen;
     for (const auto& mf : table.markers) {
@@ -67,7 +67,7 @@ std::vector<MarkerBuild> readMarkers(const FrequencyTable& table, Warnings& warn
         }
         markers.push_back(std::move(m));
     }
-    if (markers.empty()) throw InputError(table.source, 0, "no STR marker in the frequency table");
+    if (markers.empty() && requireMarkers) throw InputError(table.source, 0, "no STR marker in the frequency table");
     return markers;
 }
 
@@ -331,7 +331,7 @@ std::vector<Family> resolveFamilies(const PedigreeSet& pedigrees, const std::vec
 
 PreparedCase prepareCase(const FrequencyTable& frequencies, const ProfileSet& references, const PedigreeSet& pedigrees,
                          const ProfileSet& remains, const PrepareOptions& options, Warnings& warnings) {
-    std::vector<MarkerBuild> builds = readMarkers(frequencies, warnings);
+    std::vector<MarkerBuild> builds = readMarkers(frequencies, !options.withoutAutosomalMarkers, warnings);
     const auto index = markerIndex(builds);
     SpellingMemo memo(index, builds.size());
     collectRareAlleles(references, builds, memo, frequencies.source, warnings);
@@ -344,7 +344,8 @@ PreparedCase prepareCase(const FrequencyTable& frequencies, const ProfileSet& re
             throw InputError(frequencies.source, 0, "marker " + marker.name + " has more alleles than kinmatch supports");
     prepared.references = resolveSamples(references, prepared.markers, memo);
     prepared.remains = resolveSamples(remains, prepared.markers, memo);
-    prepared.families = resolveFamilies(pedigrees, prepared.references, references.source);
+    prepared.families = resolveFamilies(pedigrees, prepared.references,
+                                        options.referenceFiles.empty() ? references.source : options.referenceFiles);
     return prepared;
 }
 

@@ -34,19 +34,72 @@ std::vector<MissingPersonTables> buildAllTables(const PreparedCase& prepared, co
     return tables;
 }
 
+namespace {
+
+// Each table's place in the order betterForRemains breaks ties by (family name, then missing
+// person id): comparing these integers instead of the names keeps string comparisons out of
+// the per-pair ranking, where ties are common (every exclusion is -inf).
+std::vector<int> tieOrdinals(const PreparedCase& prepared, const std::vector<MissingPersonTables>& tables) {
+    std::vector<int> order(tables.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int>(k);
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        const auto& ta = tables[static_cast<std::size_t>(a)];
+        const auto& tb = tables[static_cast<std::size_t>(b)];
+        const auto& fa = prepared.families[static_cast<std::size_t>(ta.family)];
+        const auto& fb = prepared.families[static_cast<std::size_t>(tb.family)];
+        if (fa.name != fb.name) return fa.name < fb.name;
+        return fa.persons[static_cast<std::size_t>(ta.person)].id < fb.persons[static_cast<std::size_t>(tb.person)].id;
+    });
+    std::vector<int> ordinal(tables.size());
+    for (std::size_t i = 0; i < order.size(); ++i) ordinal[static_cast<std::size_t>(order[i])] = static_cast<int>(i);
+    return ordinal;
+}
+
+}  // namespace
+
 std::vector<Candidate> scoreCandidates(const PreparedCase& prepared, const std::vector<MissingPersonTables>& tables,
                                        const MatchOptions& options) {
     const std::size_t remainsCount = prepared.remains.size();
+    const std::vector<int> ordinal = tieOrdinals(prepared, tables);
     std::vector<std::vector<Candidate>> perRemains(remainsCount);
     ProgressReporter reporter(options.progress, "pairs", remainsCount * tables.size());
     tbb::parallel_for(std::size_t{0}, remainsCount, [&](std::size_t r) {
         const Sample& remains = prepared.remains[r];
+        std::vector<Candidate> scored;
+        scored.reserve(tables.size());
+        for (const auto& t : tables) scored.push_back(detail::scorePair(remains, static_cast<int>(r), t));
+        for (auto& c : scored) c.autosomalLog10Lr = c.log10Lr;
+        if (options.otherSystems) {
+            std::vector<double> other(tables.size());
+            options.otherSystems->log10Lrs(static_cast<int>(r), other);
+            for (std::size_t k = 0; k < scored.size(); ++k) scored[k].log10Lr += other[k];
+        }
+        // The order of betterForRemains. Only the first `keep` need sorting: the rank of a
+        // row depends only on the rows above it.
+        struct Key {
+            double log10Lr;
+            int ordinal;
+            int index;
+        };
+        std::vector<Key> keys(scored.size());
+        for (std::size_t k = 0; k < scored.size(); ++k)
+            keys[k] = {scored[k].log10Lr, ordinal[k], static_cast<int>(k)};
+        const auto better = [](const Key& a, const Key& b) {
+            return a.log10Lr != b.log10Lr ? a.log10Lr > b.log10Lr : a.ordinal < b.ordinal;
+        };
+        const std::size_t keep = options.all ? keys.size() : std::min(options.top, keys.size());
+        if (keep < keys.size()) {
+            std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(keep), keys.end(), better);
+            keys.resize(keep);
+        }
+        std::sort(keys.begin(), keys.end(), better);
         std::vector<Candidate>& candidates = perRemains[r];
-        candidates.reserve(tables.size());
-        for (const auto& t : tables) candidates.push_back(detail::scorePair(remains, static_cast<int>(r), t));
-        detail::rankAndTruncate(
-            candidates, options.all ? candidates.size() : options.top,
-            [&](const Candidate& a, const Candidate& b) { return detail::betterForRemains(prepared, a, b); });
+        candidates.reserve(keys.size());
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            Candidate c = scored[static_cast<std::size_t>(keys[i].index)];
+            c.rank = i > 0 && c.log10Lr == candidates.back().log10Lr ? candidates.back().rank : static_cast<int>(i) + 1;
+            candidates.push_back(c);
+        }
         reporter.advance(tables.size());
     });
 
@@ -86,7 +139,12 @@ std::vector<Candidate> bestRemainsPerMissingPerson(const PreparedCase& prepared,
 }  // namespace
 
 MatchResult matchCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options) {
-    if (!options.all && !options.exactScan) return screenCase(prepared, model, options);
+    if (!options.all && !options.exactScan && !options.otherSystems) {
+        MatchResult screened = screenCase(prepared, model, options);
+        for (auto* list : {&screened.candidates, &screened.byMissingPerson})
+            for (auto& c : *list) c.autosomalLog10Lr = c.log10Lr;
+        return screened;
+    }
     MatchResult result;
     const std::vector<MissingPersonTables> tables = buildAllTables(prepared, model, result.warnings, options.progress);
     // One scoring serves both lists: every pair when a per-missing-person list is wanted,

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,19 @@
 #include "engine/ScreeningKernel.hpp"
 
 namespace kinmatch::engine {
+
+/// Evidence from marker systems other than the autosomal STRs (the lineage markers,
+/// engine/LineageEvidence.hpp) for every (remains, missing person) pair. The systems are taken
+/// as independent, so their log10 LRs add to the autosomal one before pairs are ranked.
+class PairEvidence {
+  public:
+    virtual ~PairEvidence() = default;
+    /// Writes into `out[k]` the log10 LR of remains `remains` (index in PreparedCase::remains)
+    /// against the k-th missing person, counted in family order and then in each family's
+    /// `missingPersons` order (the order of buildAllTables); -inf for an exclusion.
+    /// Thread safety: called concurrently for different remains.
+    virtual void log10Lrs(int remains, std::span<double> out) const = 0;
+};
 
 /// (stage, work done, total work); called from one thread at a time.
 using ProgressCallback = std::function<void(const char* stage, std::size_t done, std::size_t total)>;
@@ -27,6 +41,10 @@ struct MatchOptions {
     /// screening is tested against).
     bool exactScan = false;
     KernelPath kernel = KernelPath::kAuto;
+    /// Other marker systems' evidence, added to every pair's log10 LR before ranking (may be
+    /// null). Pairs are then scored exactly, without the int16 screening, which knows only the
+    /// autosomal tables.
+    const PairEvidence* otherSystems = nullptr;
     int tileWidth = 32;           // missing persons per tile: 16, 32 or 64
     std::size_t tilesPerBatch = 4;  // tiles built and scored together in the pipeline
     /// Lets the CLI print progress while tables are built and pairs scored, without the
@@ -43,6 +61,9 @@ struct Candidate {
     int rank = 0;  // 1 = best for this remains (for this missing person in byMissingPerson); ties share it
     int loci = 0;            // markers typed in the remains and in at least one relative
     int inconsistentLoci = 0;  // of those, markers where the remains' genotype needs a mutation
+    /// The autosomal part of log10Lr: equal to it unless MatchOptions::otherSystems added
+    /// evidence.
+    double autosomalLog10Lr = 0.0;
 };
 
 struct MatchResult {

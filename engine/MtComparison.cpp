@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "engine/MtComparison.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "engine/Errors.hpp"
@@ -52,50 +53,93 @@ Outcome classify(std::size_t differences, std::size_t comparedPositions, const C
     return Outcome::kCannotExclude;
 }
 
-Comparison compare(const Haplotype& a, const Haplotype& b, const CompareOptions& options) {
-    Comparison result;
-    const CoveredRange common = a.range.intersect(b.range);
-    result.comparedPositions = common.size();
-    const std::string_view ref = rcrs();
+namespace {
 
+// Walks the compared keys at which a and b differ, in (position, insertion) order, calling
+// `onDifference(key, first, second)` until it returns false. `inCommon(position)` says whether
+// both samples cover a position.
+template <typename InCommon, typename OnDifference>
+void walkDifferences(const Haplotype& a, const Haplotype& b, const CompareOptions& options, InCommon&& inCommon,
+                     OnDifference&& onDifference) {
+    const std::string_view ref = rcrs();
     // The base a sample shows at a key it has no variant at: rCRS for a point, nothing for an
     // inserted position.
     auto implicitBase = [&](const Variant& key) -> char {
         return key.insertion == 0 ? ref[key.position - 1u] : char(0);
     };
-    auto counts = [&](const Variant& v) { return common.contains(v.position) && !inHotspot(v, options.hotspots); };
-
+    auto counts = [&](const Variant& v) { return inCommon(v.position) && !inHotspot(v, options.hotspots); };
     auto ia = a.variants.begin();
     auto ib = b.variants.begin();
     auto skip = [&](auto& it, auto end) {
         while (it != end && !counts(*it)) ++it;
     };
-    auto record = [&](const Variant& key, char first, char second) {
-        if ((baseMask(first) & baseMask(second)) != 0) return;
-        result.differing.push_back({key.position, key.insertion, first, second});
+    // False once the caller has seen enough.
+    auto report = [&](const Variant& key, char first, char second) {
+        if ((baseMask(first) & baseMask(second)) != 0) return true;
+        return onDifference(key, first, second);
     };
+    const auto keyOf = [](const Variant& v) { return std::pair(v.position, v.insertion); };
     for (;;) {
         skip(ia, a.variants.end());
         skip(ib, b.variants.end());
         const bool moreA = ia != a.variants.end();
         const bool moreB = ib != b.variants.end();
-        if (!moreA && !moreB) break;
-        const auto keyOf = [](const Variant& v) { return std::pair(v.position, v.insertion); };
+        if (!moreA && !moreB) return;
+        bool more = true;
         if (moreA && (!moreB || keyOf(*ia) < keyOf(*ib))) {
-            record(*ia, ia->base, implicitBase(*ia));
+            more = report(*ia, ia->base, implicitBase(*ia));
             ++ia;
         } else if (moreB && (!moreA || keyOf(*ib) < keyOf(*ia))) {
-            record(*ib, implicitBase(*ib), ib->base);
+            more = report(*ib, implicitBase(*ib), ib->base);
             ++ib;
         } else {
-            record(*ia, ia->base, ib->base);
+            more = report(*ia, ia->base, ib->base);
             ++ia;
             ++ib;
         }
+        if (!more) return;
     }
+}
+
+// Positions two ranges both cover, without building their intersection.
+std::size_t commonSize(const CoveredRange& a, const CoveredRange& b) noexcept {
+    std::size_t n = 0;
+    auto ia = a.intervals().begin();
+    auto ib = b.intervals().begin();
+    while (ia != a.intervals().end() && ib != b.intervals().end()) {
+        const int first = std::max(ia->first, ib->first);
+        const int last = std::min(ia->last, ib->last);
+        if (first <= last) n += static_cast<std::size_t>(last - first + 1);
+        (ia->last < ib->last) ? ++ia : ++ib;
+    }
+    return n;
+}
+
+}  // namespace
+
+Comparison compare(const Haplotype& a, const Haplotype& b, const CompareOptions& options) {
+    Comparison result;
+    const CoveredRange common = a.range.intersect(b.range);
+    result.comparedPositions = common.size();
+    walkDifferences(
+        a, b, options, [&](int position) { return common.contains(position); },
+        [&](const Variant& key, char first, char second) {
+            result.differing.push_back({key.position, key.insertion, first, second});
+            return true;
+        });
     result.differences = result.differing.size();
     result.outcome = classify(result.differences, result.comparedPositions, options);
     return result;
+}
+
+Outcome quickOutcome(const Haplotype& a, const Haplotype& b, const CompareOptions& options) {
+    const std::size_t compared = commonSize(a.range, b.range);
+    if (classify(0, compared, options) == Outcome::kInsufficientOverlap) return Outcome::kInsufficientOverlap;
+    std::size_t differences = 0;
+    walkDifferences(
+        a, b, options, [&](int position) { return a.range.contains(position) && b.range.contains(position); },
+        [&](const Variant&, char, char) { return ++differences < options.exclusionDifferences; });
+    return classify(differences, compared, options);
 }
 
 Haplotype withoutHotspotLengthVariants(const Haplotype& h, const std::vector<Hotspot>& hotspots) {

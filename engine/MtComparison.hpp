@@ -71,6 +71,11 @@ struct Comparison {
 /// against none counts 2). Symmetric in its arguments except for the order of `first`/`second`.
 Comparison compare(const Haplotype& a, const Haplotype& b, const CompareOptions& options);
 
+/// compare(a, b, options).outcome, without listing the differences or allocating, and
+/// stopping at the exclusion threshold: for scoring one remains against many references,
+/// where most pairs are exclusions.
+Outcome quickOutcome(const Haplotype& a, const Haplotype& b, const CompareOptions& options);
+
 /// The outcome `options` gives to a difference count and overlap.
 Outcome classify(std::size_t differences, std::size_t comparedPositions, const CompareOptions& options) noexcept;
 

@@ -224,8 +224,8 @@ std::string_view toString(Outcome outcome) {
     return "unknown";
 }
 
-Evidence scorePair(const Haplotype& remains, const Haplotype& reference, int meioses, const MutationRates& rates,
-                   const Database& database, const OutcomeThresholds& thresholds, double confidence) {
+Evidence compareForLr(const Haplotype& remains, const Haplotype& reference, int meioses, const MutationRates& rates,
+                       const OutcomeThresholds& thresholds) {
     if (meioses < 1) throw std::invalid_argument("a Y-STR comparison needs at least one meiosis between the two men");
     if (thresholds.inconclusiveFrom < 1 || thresholds.exclusionFrom < thresholds.inconclusiveFrom)
         throw std::invalid_argument("Y-STR outcome thresholds need 1 <= inconclusive <= exclusion");
@@ -251,12 +251,21 @@ Evidence scorePair(const Haplotype& remains, const Haplotype& reference, int mei
                        : evidence.differingLoci >= thresholds.inconclusiveFrom ? Outcome::kInconclusive
                                                                               : Outcome::kCannotExclude;
     evidence.log10DifferenceProbability = log10P;
-    evidence.databaseCount = database.count(remains, evidence.lrLoci);
+    evidence.log10Lr = log10P;
+    return evidence;
+}
+
+void weighByCount(Evidence& evidence, const Database::Count& count, double confidence) {
+    evidence.databaseCount = count;
     evidence.frequencyUpperBound =
-        evidence.databaseCount.comparable == 0
-            ? 1.0
-            : clopperPearsonUpper(evidence.databaseCount.matches, evidence.databaseCount.comparable, confidence);
-    evidence.log10Lr = log10P - std::log10(evidence.frequencyUpperBound);
+        count.comparable == 0 ? 1.0 : clopperPearsonUpper(count.matches, count.comparable, confidence);
+    evidence.log10Lr = evidence.log10DifferenceProbability - std::log10(evidence.frequencyUpperBound);
+}
+
+Evidence scorePair(const Haplotype& remains, const Haplotype& reference, int meioses, const MutationRates& rates,
+                   const Database& database, const OutcomeThresholds& thresholds, double confidence) {
+    Evidence evidence = compareForLr(remains, reference, meioses, rates, thresholds);
+    weighByCount(evidence, database.count(remains, evidence.lrLoci), confidence);
     return evidence;
 }
 

@@ -182,6 +182,16 @@ struct Evidence {
     double log10Lr = 0.0;  // log10DifferenceProbability - log10 frequencyUpperBound; -inf if P = 0
 };
 
+/// The comparison half of scorePair: everything but the database count; log10Lr holds the
+/// difference probability alone until weighByCount divides by the frequency. Split out so a
+/// caller scoring one remains against many references can count each set of LR loci once.
+/// Throws: as scorePair.
+Evidence compareForLr(const Haplotype& remains, const Haplotype& reference, int meioses, const MutationRates& rates,
+                      const OutcomeThresholds& thresholds = {});
+
+/// Completes `evidence` with the remains' database count over its lrLoci.
+void weighByCount(Evidence& evidence, const Database::Count& count, double confidence = 0.95);
+
 /// Scores remains against one reference on the same paternal line `meioses` meioses apart.
 /// Thread safety: pure function of its arguments (the database is read only).
 /// Throws: std::invalid_argument for meioses < 1, a rate outside [0, 1] or bad thresholds.

@@ -306,7 +306,8 @@ void SqlCaseDatabase::storeCandidates(std::int64_t id, const RunToStore& run, st
     // One row per pair: a pair in both lists carries both ranks.
     std::map<std::tuple<int, int, int>, std::size_t> byPair;
     std::vector<StoredCandidate> rows;
-    const auto add = [&](const engine::Candidate& c, const engine::Assessment& a) -> StoredCandidate& {
+    const auto add = [&](const engine::Candidate& c, const engine::Assessment& a,
+                         const engine::lineage::PairLineage* lineage) -> StoredCandidate& {
         const auto key = std::tuple{c.remains, c.family, c.missingPerson};
         if (const auto found = byPair.find(key); found != byPair.end()) return rows[found->second];
         byPair.emplace(key, rows.size());
@@ -315,20 +316,35 @@ void SqlCaseDatabase::storeCandidates(std::int64_t id, const RunToStore& run, st
         row.remains = prepared.remains[static_cast<std::size_t>(c.remains)].name;
         row.family = fam.name;
         row.missing = fam.persons[static_cast<std::size_t>(c.missingPerson)].id;
-        row.autosomal.outcome = c.loci == 0 ? "not_compared" : c.log10Lr == -INFINITY ? "excluded" : "compared";
-        row.autosomal.log10Lr = c.log10Lr;
-        row.log10Lr = c.log10Lr;  // combined = autosomal until lineage markers join the score
+        if (!run.lineage || run.lineage->autosomal) {
+            // Without lineage evidence the combined value is the autosomal one.
+            engine::Candidate autosomal = c;
+            if (!run.lineage) autosomal.autosomalLog10Lr = c.log10Lr;
+            row.autosomal.outcome = autosomalOutcome(autosomal);
+            row.autosomal.log10Lr = autosomal.autosomalLog10Lr;
+        }
+        if (lineage && lineage->mtdna) row.mtdna = {std::string(lineage->mtdna->outcome), lineage->mtdna->log10Lr};
+        if (lineage && lineage->ystr) row.ystr = {std::string(lineage->ystr->outcome), lineage->ystr->log10Lr};
+        row.log10Lr = c.log10Lr;  // combined over the systems
         row.loci = c.loci;
         row.inconsistentLoci = c.inconsistentLoci;
         row.posterior = a.posterior;
         row.decision = engine::decisionName(a.decision);
         return row;
     };
+    const auto lineageOf = [&](const std::vector<engine::lineage::PairLineage>* rows,
+                               std::size_t i) -> const engine::lineage::PairLineage* {
+        if (!run.lineage) return nullptr;
+        return &rows->at(i);
+    };
+    const auto* lineageRows = run.lineage ? &run.lineage->candidates : nullptr;
+    const auto* lineageByMissing = run.lineage ? &run.lineage->byMissingPerson : nullptr;
     for (std::size_t i = 0; i < result.candidates.size(); ++i)
-        add(result.candidates[i], run.assessments->at(i)).rank = result.candidates[i].rank;
+        add(result.candidates[i], run.assessments->at(i), lineageOf(lineageRows, i)).rank = result.candidates[i].rank;
     for (std::size_t i = 0; i < result.byMissingPerson.size(); ++i) {
         if (!run.byMissingAssessments) throw std::logic_error("storeRun: per-missing-person rows without assessments");
-        add(result.byMissingPerson[i], run.byMissingAssessments->at(i)).missingRank = result.byMissingPerson[i].rank;
+        add(result.byMissingPerson[i], run.byMissingAssessments->at(i), lineageOf(lineageByMissing, i)).missingRank =
+            result.byMissingPerson[i].rank;
     }
 
     const auto [pauseAfter, pauseFile] = pauseHook();

@@ -10,6 +10,7 @@
 #include "engine/Case.hpp"
 #include "engine/Matcher.hpp"
 #include "engine/Posterior.hpp"
+#include "formats/LineageColumns.hpp"
 
 namespace kinmatch::formats {
 
@@ -95,6 +96,9 @@ struct RunToStore {
     const engine::MatchResult* result = nullptr;
     const std::vector<engine::Assessment>* assessments = nullptr;            // one per result->candidates
     const std::vector<engine::Assessment>* byMissingAssessments = nullptr;   // one per result->byMissingPerson
+    /// The lineage systems' evidence per row, when the run compared lineage markers; a system
+    /// the run did not compare stays NULL.
+    const LineageRows* lineage = nullptr;
 };
 
 /// A case database: every run of `kinmatch match --db`, with its inputs' checksums,

@@ -117,6 +117,32 @@ void appendMarkerTable(const ReportRemains& remains, const ReportCandidate& c, c
             "</td></tr>\n</table>\n";
 }
 
+// The lineage comparisons: which relative, how far, what differs. mtDNA differences are
+// written position:remains/relative base, Y-STR ones locus:steps from the remains.
+void appendLineageTable(const ReportCandidate& c, std::string& page) {
+    if (c.lineageComparisons.empty()) return;
+    page += "<h3>Lineage markers</h3>\n<table class=\"lineage\">\n<tr><th>system</th><th>relative compared</th>"
+            "<th>meioses</th><th>outcome</th><th>differences / compared</th><th>differing</th><th>log10 LR</th></tr>\n";
+    for (const auto& l : c.lineageComparisons) {
+        const bool mtdna = l.system == "mtDNA";
+        std::string differing;
+        for (const auto& d : l.differing) differing += (differing.empty() ? "" : " ") + escapeXml(d);
+        page += std::string("<tr data-system=\"") + (mtdna ? "mtdna" : "ystr") + "\"><td>" + escapeXml(l.system) +
+                "</td><td>" +
+                (!l.relative.empty()          ? escapeXml(l.relativeId) + " (" + escapeXml(l.relative) + ")"
+                 : l.outcome == "not_typed" ? std::string("none: the remains are not typed")
+                                            : std::string("none typed on the line")) +
+                "</td><td class=\"num\">" + (l.relative.empty() ? std::string() : std::to_string(l.meioses)) +
+                "</td><td>" + escapeXml(l.outcome) + "</td><td class=\"num\">" +
+                (l.relative.empty() ? std::string()
+                                    : std::to_string(l.differences) + " / " + std::to_string(l.compared) +
+                                          (mtdna ? " positions" : " loci")) +
+                "</td><td class=\"differing\">" + differing + "</td><td class=\"num\">" + html::log10Text(l.log10Lr) +
+                "</td></tr>\n";
+    }
+    page += "</table>\n";
+}
+
 }  // namespace
 
 std::string remainsPage(const ReportData& data, std::size_t index) {
@@ -168,11 +194,7 @@ std::string remainsPage(const ReportData& data, std::size_t index) {
                 "style=\"color:#1565c0\">blue: same paternal line (Y)</span></p>\n<div class=\"pedigree-box\">" +
                 pedigreeSvg(pedigree, c.missing) + "</div>\n";
         appendMarkerTable(remains, c, pedigree, page);
-        if (!c.mtDnaDifferences.empty()) {
-            page += "<h3>mtDNA differences</h3>\n<ul class=\"mtdna\">\n";
-            for (const auto& d : c.mtDnaDifferences) page += "<li>" + escapeXml(d) + "</li>\n";
-            page += "</ul>\n";
-        }
+        appendLineageTable(c, page);
         page += "</section>\n";
     }
     page += html::pageEnd();

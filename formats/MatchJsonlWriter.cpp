@@ -36,8 +36,10 @@ std::string MatchJsonlWriter::quote(std::string_view text) {
 }
 
 void MatchJsonlWriter::writeRows(std::ostream& out, const std::vector<engine::Candidate>& rows,
-                                 const std::vector<engine::Assessment>& assessments) const {
+                                 const std::vector<engine::Assessment>& assessments,
+                                 const std::vector<engine::lineage::PairLineage>* lineageRows) const {
     if (assessments.size() != rows.size()) throw std::logic_error("one assessment per row needed");
+    if (lineageRows && lineageRows->size() != rows.size()) throw std::logic_error("one lineage entry per row needed");
     out << "{\"record\":\"header\",\"comments\":[";
     for (std::size_t i = 0; i < comments_.size(); ++i) out << (i ? "," : "") << quote(comments_[i]);
     out << "]}\n";
@@ -49,14 +51,34 @@ void MatchJsonlWriter::writeRows(std::ostream& out, const std::vector<engine::Ca
             << ",\"log10_lr\":" << (std::isinf(c.log10Lr) ? "null" : MatchTsvWriter::formatLog10(c.log10Lr))
             << ",\"rank\":" << c.rank << ",\"loci\":" << c.loci << ",\"inconsistent_loci\":" << c.inconsistentLoci
             << ",\"posterior\":" << MatchTsvWriter::formatProbability(assessments[i].posterior)
-            << ",\"decision\":\"" << engine::decisionName(assessments[i].decision) << "\"}\n";
+            << ",\"decision\":\"" << engine::decisionName(assessments[i].decision) << '"';
+        if (lineageRows) {
+            for (const ExtraField& f : lineageFields(*lineage_, c, (*lineageRows)[i])) {
+                out << ',' << quote(f.name) << ':';
+                switch (f.kind) {
+                    case ExtraField::Kind::kText: out << (f.text.empty() ? "null" : quote(f.text)); break;
+                    case ExtraField::Kind::kLog10:
+                        out << (std::isinf(f.log10) ? "null" : MatchTsvWriter::formatLog10(f.log10));
+                        break;
+                    case ExtraField::Kind::kCount: out << f.count; break;
+                    case ExtraField::Kind::kList:
+                        out << '[';
+                        for (std::size_t k = 0; k < f.list.size(); ++k) out << (k ? "," : "") << quote(f.list[k]);
+                        out << ']';
+                        break;
+                }
+            }
+        }
+        out << "}\n";
     }
 }
 
-void MatchJsonlWriter::write(std::ostream& out) const { writeRows(out, result_.candidates, assessments_); }
+void MatchJsonlWriter::write(std::ostream& out) const {
+    writeRows(out, result_.candidates, assessments_, lineage_ ? &lineage_->candidates : nullptr);
+}
 
 void MatchJsonlWriter::writeByMissingPerson(std::ostream& out) const {
-    writeRows(out, result_.byMissingPerson, byMissingAssessments_);
+    writeRows(out, result_.byMissingPerson, byMissingAssessments_, lineage_ ? &lineage_->byMissingPerson : nullptr);
 }
 
 }  // namespace kinmatch::formats

@@ -9,6 +9,7 @@
 #include "engine/Case.hpp"
 #include "engine/Matcher.hpp"
 #include "engine/Posterior.hpp"
+#include "formats/LineageColumns.hpp"
 
 namespace kinmatch::formats {
 
@@ -18,17 +19,20 @@ namespace kinmatch::formats {
 ///   {"record":"candidate","remains":"UR-1","family":"F1","missing":"F1-MP","log10_lr":11.9,
 ///    "rank":1,"loci":20,"inconsistent_loci":1,"posterior":0.99999,"decision":"identification"}
 /// The same rows, order and digits as the TSV. JSON has no infinity, so an exclusion has
-/// `"log10_lr":null` (its decision is always "excluded").
+/// `"log10_lr":null` (its decision is always "excluded"). With `lineage`, each candidate
+/// also carries the fields of formats/LineageColumns.hpp (lists as arrays, none as null).
 class MatchJsonlWriter {
 public:
     MatchJsonlWriter(const engine::PreparedCase& prepared, const engine::MatchResult& result,
                      const std::vector<engine::Assessment>& assessments,
-                     const std::vector<engine::Assessment>& byMissingAssessments, std::vector<std::string> commentLines)
+                     const std::vector<engine::Assessment>& byMissingAssessments, std::vector<std::string> commentLines,
+                     const LineageRows* lineage = nullptr)
         : prepared_(prepared),
           result_(result),
           assessments_(assessments),
           byMissingAssessments_(byMissingAssessments),
-          comments_(std::move(commentLines)) {}
+          comments_(std::move(commentLines)),
+          lineage_(lineage) {}
 
     /// The per-remains candidates (MatchResult::candidates).
     void write(std::ostream& out) const;
@@ -41,13 +45,15 @@ public:
 
 private:
     void writeRows(std::ostream& out, const std::vector<engine::Candidate>& rows,
-                   const std::vector<engine::Assessment>& assessments) const;
+                   const std::vector<engine::Assessment>& assessments,
+                   const std::vector<engine::lineage::PairLineage>* lineageRows) const;
 
     const engine::PreparedCase& prepared_;
     const engine::MatchResult& result_;
     const std::vector<engine::Assessment>& assessments_;
     const std::vector<engine::Assessment>& byMissingAssessments_;
     std::vector<std::string> comments_;
+    const LineageRows* lineage_;
 };
 
 }  // namespace kinmatch::formats

@@ -23,9 +23,31 @@ std::string MatchTsvWriter::formatProbability(double value) {
     return buffer;
 }
 
-void MatchTsvWriter::writePreamble(std::ostream& out, const char* legend, const char* header) const {
+void MatchTsvWriter::writePreamble(std::ostream& out, std::string legend, std::string header) const {
+    if (lineage_) {
+        legend += lineageLegend(*lineage_);
+        for (const auto& name : lineageFieldNames(*lineage_)) header += '\t' + name;
+    }
     for (const auto& line : comments_) out << "# " << line << '\n';
     out << "# columns: " << legend << '\n' << header << '\n';
+}
+
+void MatchTsvWriter::writeLineageCells(std::ostream& out, const engine::Candidate& candidate,
+                                       const std::vector<engine::lineage::PairLineage>& rows, std::size_t i) const {
+    if (!lineage_) return;
+    if (i >= rows.size()) throw std::logic_error("one lineage entry per row needed");
+    for (const ExtraField& f : lineageFields(*lineage_, candidate, rows[i])) {
+        out << '\t';
+        switch (f.kind) {
+            case ExtraField::Kind::kText: out << (f.text.empty() ? "." : f.text); break;
+            case ExtraField::Kind::kLog10: out << formatLog10(f.log10); break;
+            case ExtraField::Kind::kCount: out << f.count; break;
+            case ExtraField::Kind::kList:
+                if (f.list.empty()) out << '.';
+                for (std::size_t k = 0; k < f.list.size(); ++k) out << (k ? " " : "") << f.list[k];
+                break;
+        }
+    }
 }
 
 void MatchTsvWriter::write(std::ostream& out) const {
@@ -44,8 +66,9 @@ void MatchTsvWriter::write(std::ostream& out) const {
         const auto& family = prepared_.families[c.family];
         out << prepared_.remains[c.remains].name << '\t' << family.name << '\t' << family.persons[c.missingPerson].id
             << '\t' << formatLog10(c.log10Lr) << '\t' << c.rank << '\t' << c.loci << '\t' << c.inconsistentLoci << '\t'
-            << formatProbability(assessments_[i].posterior) << '\t' << engine::decisionName(assessments_[i].decision)
-            << '\n';
+            << formatProbability(assessments_[i].posterior) << '\t' << engine::decisionName(assessments_[i].decision);
+        if (lineage_) writeLineageCells(out, c, lineage_->candidates, i);
+        out << '\n';
     }
 }
 
@@ -66,7 +89,9 @@ void MatchTsvWriter::writeByMissingPerson(std::ostream& out) const {
         out << family.name << '\t' << family.persons[c.missingPerson].id << '\t' << prepared_.remains[c.remains].name
             << '\t' << formatLog10(c.log10Lr) << '\t' << c.rank << '\t' << c.loci << '\t' << c.inconsistentLoci << '\t'
             << formatProbability(byMissingAssessments_[i].posterior) << '\t'
-            << engine::decisionName(byMissingAssessments_[i].decision) << '\n';
+            << engine::decisionName(byMissingAssessments_[i].decision);
+        if (lineage_) writeLineageCells(out, c, lineage_->byMissingPerson, i);
+        out << '\n';
     }
 }
 

@@ -8,6 +8,7 @@
 #include "engine/Case.hpp"
 #include "engine/Matcher.hpp"
 #include "engine/Posterior.hpp"
+#include "formats/LineageColumns.hpp"
 
 namespace kinmatch::formats {
 
@@ -20,14 +21,17 @@ public:
     /// result.byMissingPerson.
     MatchTsvWriter(const engine::PreparedCase& prepared, const engine::MatchResult& result,
                    const std::vector<engine::Assessment>& assessments,
-                   const std::vector<engine::Assessment>& byMissingAssessments, std::vector<std::string> commentLines)
+                   const std::vector<engine::Assessment>& byMissingAssessments, std::vector<std::string> commentLines,
+                   const LineageRows* lineage = nullptr)
         : prepared_(prepared),
           result_(result),
           assessments_(assessments),
           byMissingAssessments_(byMissingAssessments),
-          comments_(std::move(commentLines)) {}
+          comments_(std::move(commentLines)),
+          lineage_(lineage) {}
 
-    /// The per-remains candidates (MatchResult::candidates).
+    /// The per-remains candidates (MatchResult::candidates). With `lineage`, the fields of
+    /// formats/LineageColumns.hpp follow `decision`.
     void write(std::ostream& out) const;
     /// Each missing person's best remains (MatchResult::byMissingPerson), columns
     /// family, missing, remains, log10_lr, rank (among this missing person's remains), loci,
@@ -41,13 +45,17 @@ public:
 
 private:
     // The `#` comment lines, the column legend and the header line.
-    void writePreamble(std::ostream& out, const char* legend, const char* header) const;
+    void writePreamble(std::ostream& out, std::string legend, std::string header) const;
+    // The lineage cells of row `i` of `rows` (each with its leading tab), or nothing.
+    void writeLineageCells(std::ostream& out, const engine::Candidate& candidate,
+                           const std::vector<engine::lineage::PairLineage>& rows, std::size_t i) const;
 
     const engine::PreparedCase& prepared_;
     const engine::MatchResult& result_;
     const std::vector<engine::Assessment>& assessments_;
     const std::vector<engine::Assessment>& byMissingAssessments_;
     std::vector<std::string> comments_;
+    const LineageRows* lineage_;
 };
 
 }  // namespace kinmatch::formats

@@ -61,6 +61,15 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
     std::error_code ignored;
     if (std::filesystem::is_directory(path_, ignored))
         throw Error(path_ + ": is a directory (expected a file name for the output)");
+    // A device or pipe (/dev/null, a FIFO, /dev/stdout) is written in place, like stdout:
+    // renaming a temporary over it would replace the device with a plain file.
+    struct stat existing {};
+    if (::stat(path_.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+        direct_ = true;
+        file_.open(path_, std::ios::binary);
+        if (!file_) throw Error(path_ + ": cannot write the output: " + std::strerror(errno));
+        return;
+    }
     std::string pattern = path_ + ".tmp.XXXXXX";
     const int fd = mkstemp(pattern.data());
     if (fd < 0)
@@ -97,6 +106,10 @@ void OutputFile::commit() {
     }
     file_.close();
     if (!file_) throw Error(path_ + ": closing the output failed: " + std::strerror(errno));
+    if (direct_) {
+        committed_ = true;
+        return;
+    }
     if (std::rename(temporary_.c_str(), path_.c_str()) != 0)
         throw Error(path_ + ": cannot move the finished output into place: " + std::strerror(errno));
     committed_ = true;

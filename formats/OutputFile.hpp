@@ -10,7 +10,8 @@ namespace kinmatch::formats {
 /// An output that appears only when complete: data goes to a temporary file beside the
 /// target and is renamed over it by `commit()`. A run that fails, throws or is killed
 /// leaves no partial file (the destructor and the CLI's signal handler remove it).
-/// The path "-" writes to stdout directly.
+/// The path "-" writes to stdout directly, and so does a path naming an existing device or
+/// pipe (/dev/null, a FIFO), which a rename would replace.
 class OutputFile {
 public:
     /// Opens the temporary file now, so an unwritable output fails before any work.
@@ -36,6 +37,7 @@ private:
     std::string temporary_;
     std::ofstream file_;
     bool committed_ = false;
+    bool direct_ = false;  // writing straight into a device or pipe
     int slot_ = -1;  // index in the table of pending temporaries the signal handler sees
 };
 

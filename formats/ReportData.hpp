@@ -69,6 +69,19 @@ struct ReportSystemResult {
     bool present() const noexcept { return outcome.has_value() || log10Lr.has_value(); }
 };
 
+/// One lineage system's comparison of a candidate pair, as the engine recomputes it.
+struct ReportLineageComparison {
+    std::string system;    // "mtDNA" or "Y-STR"
+    std::string outcome;   // cannot_exclude, inconclusive, exclusion, insufficient_overlap, ...
+    double log10Lr = 0.0;  // recomputed; -inf = exclusion
+    std::string relative;  // sample compared with, "" = none
+    std::string relativeId;  // that relative's pedigree id
+    int meioses = 0;
+    std::size_t differences = 0;  // mtDNA differences / differing Y-STR loci
+    std::size_t compared = 0;     // mtDNA positions / Y-STR loci compared
+    std::vector<std::string> differing;  // "16069:T/C" (remains/relative), "DYS19:+1"
+};
+
 struct ReportCandidate {
     std::string family;
     std::string missing;  // the missing person's id
@@ -90,7 +103,9 @@ struct ReportCandidate {
     /// Sum of the per-marker log10 LRs in marker order, as the engine sums them; equals
     /// `autosomalOrReported()` unless the report was made with other inputs or model than the run.
     double markerSum = 0.0;
-    std::vector<std::string> mtDnaDifferences;  // empty = no mtDNA comparison in this report
+    /// The lineage comparisons behind `mtdna` and `ystr`, recomputed by the report from the
+    /// run's lineage files (formats/ReportLineage.hpp); empty without them.
+    std::vector<ReportLineageComparison> lineageComparisons;
 
     /// What the per-marker sum must equal: the autosomal log10 LR, or the only one reported.
     double autosomalOrReported() const noexcept { return autosomalLog10Lr.value_or(log10Lr); }

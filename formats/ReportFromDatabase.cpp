@@ -160,9 +160,17 @@ RecordedModel decodeRecordedModel(const RunInfo& run, const std::string& databas
 std::map<std::string, std::string> verifiedInputFiles(const RunInfo& run, const std::string& database,
                                                       const std::map<std::string, std::string>& relocated) {
     std::map<std::string, std::string> paths;
+    const auto recorded = [&](const std::string& role) {
+        return std::find_if(run.inputs.begin(), run.inputs.end(), [&](const RunInput& i) { return i.role == role; });
+    };
+    const bool lineage = recorded("mtdna-references") != run.inputs.end() || recorded("ystr-references") != run.inputs.end();
     for (const auto& role : kReportInputRoles) {
-        const auto input =
-            std::find_if(run.inputs.begin(), run.inputs.end(), [&](const RunInput& i) { return i.role == role; });
+        const auto input = recorded(role);
+        // Only the pedigrees are in every run; the autosomal files are in every run that has no
+        // lineage files; the other roles are read when recorded.
+        const bool required = role == "pedigrees" || (!lineage && (role == "frequencies" || role == "references" ||
+                                                                  role == "remains"));
+        if (input == run.inputs.end() && !required) continue;
         if (input == run.inputs.end())
             throw Error(runName(database, run.id) + ": no " + role + " file is recorded for the run");
         const auto moved = relocated.find(role);

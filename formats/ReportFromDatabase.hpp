@@ -25,8 +25,11 @@
 
 namespace kinmatch::formats {
 
-/// The input roles a report reads, in command-line order.
-inline const std::vector<std::string> kReportInputRoles = {"frequencies", "pedigrees", "references", "remains"};
+/// The input roles a report reads, in command-line order: those of `kinmatch match`, each
+/// read when the run recorded it (a lineage-only run has no frequencies).
+inline const std::vector<std::string> kReportInputRoles = {
+    "frequencies",   "pedigrees",       "references",      "remains",      "mtdna-references",
+    "mtdna-remains", "mtdna-database", "ystr-references", "ystr-remains", "ystr-database"};
 
 /// The record of run `run`, or of the latest run when `run` is nullopt.
 /// Throws: Error naming the database (and the run) when it holds no run, or not that one.
@@ -45,10 +48,12 @@ struct RecordedModel {
 /// Throws: Error naming the database, the run and the parameter when one is missing or malformed.
 RecordedModel decodeRecordedModel(const RunInfo& run, const std::string& database);
 
-/// Role -> path to read for each of kReportInputRoles: the recorded path, or `relocated[role]`
-/// for a file that moved. Relative recorded paths are read from the current directory.
-/// Throws: Error naming the database, run, role and file when a role was not recorded, a
-/// file cannot be read, or its SHA-256 differs from the recorded one.
+/// Role -> path to read for each of kReportInputRoles the run recorded: the recorded path, or
+/// `relocated[role]` for a file that moved. Relative recorded paths are read from the current
+/// directory.
+/// Throws: Error naming the database, run, role and file when the pedigrees or every marker
+/// system's files are missing from the record, a file cannot be read, or its SHA-256 differs
+/// from the recorded one.
 std::map<std::string, std::string> verifiedInputFiles(const RunInfo& run, const std::string& database,
                                                       const std::map<std::string, std::string>& relocated);
 

@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "formats/CaseDatabase.hpp"
+#include "tests/support/CliChecks.hpp"
 #include "tests/support/RunKinmatch.hpp"
 
 extern char** environ;
@@ -46,29 +47,11 @@ std::vector<std::string> sampleMatch(const std::vector<std::string>& more) {
     return args;
 }
 
-RunOutput succeed(const std::vector<std::string>& args) {
-    RunOutput run = runKinmatch(args);
-    INFO(run.err);
-    REQUIRE(run.exitCode == 0);
-    return run;
-}
-
 std::vector<std::string> lines(const std::string& text) {
     std::vector<std::string> result;
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);) result.push_back(line);
     return result;
-}
-
-std::string sha256sum(const std::filesystem::path& file) {
-    const std::string command = "sha256sum '" + file.string() + "'";
-    std::FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[65] = {};
-    const std::size_t got = std::fread(buffer, 1, 64, pipe);
-    pclose(pipe);
-    REQUIRE(got == 64);
-    return buffer;
 }
 
 std::int64_t latestRun(const std::string& url) {
@@ -246,15 +229,6 @@ void checkKilledRun(const std::string& url, const std::filesystem::path& sqliteF
     }
     succeed(simMatch((dir / "after.tsv").string()));  // not locked, not corrupt
     CHECK(latestRun(url) > lastBefore);
-}
-
-std::optional<std::string> postgresUrl() {
-    const char* url = std::getenv("KINMATCH_TEST_POSTGRES_URL");
-    if (!url || !*url) {
-        WARN("KINMATCH_TEST_POSTGRES_URL is not set: PostgreSQL test skipped (scripts/test runs it)");
-        return std::nullopt;
-    }
-    return std::string(url);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/CliChecks.hpp"
 #include "tests/support/RunKinmatch.hpp"
 
 using Catch::Matchers::Contains;
@@ -54,44 +55,6 @@ std::vector<std::string> sampleInputs() {
             "-r", (d / "references.csv").string(),  "-u", (d / "remains.csv").string()};
 }
 
-std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
-
-RunOutput mustRun(const std::vector<std::string>& args) {
-    RunOutput run = runKinmatch(args);
-    INFO(run.err);
-    REQUIRE(run.exitCode == 0);
-    return run;
-}
-
-std::string unescape(std::string text) {
-    const std::pair<std::string, std::string> entities[] = {
-        {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
-    for (const auto& [entity, plain] : entities)
-        for (std::size_t at; (at = text.find(entity)) != std::string::npos;) text.replace(at, entity.size(), plain);
-    return text;
-}
-
-// The attributes of every start tag whose class list begins with `cls`, in page order. Tags
-// are found by their class text first: running a regex over every tag of 60 pages is slow.
-std::vector<std::map<std::string, std::string>> elements(const std::string& page, const std::string& cls) {
-    static const std::regex attribute(R"x(([a-z0-9-]+)="([^"]*)")x");
-    std::vector<std::map<std::string, std::string>> found;
-    const std::string needle = " class=\"" + cls;
-    for (std::size_t at = page.find(needle); at != std::string::npos; at = page.find(needle, at + 1)) {
-        const std::size_t open = page.rfind('<', at);
-        const std::size_t close = page.find('>', at);
-        const std::string text = page.substr(open, close - open);
-        std::map<std::string, std::string> attributes;
-        for (std::sregex_iterator a(text.begin(), text.end(), attribute), end; a != end; ++a)
-            attributes[(*a)[1]] = unescape((*a)[2]);
-        found.push_back(attributes);
-    }
-    return found;
-}
-
 // Splits a remains page into its candidate sections (text after each `<section class="candidate"`).
 std::vector<std::string> candidateSections(const std::string& page) {
     std::vector<std::string> sections;
@@ -111,8 +74,8 @@ double number(const std::string& text) { return text == "-inf" ? -INFINITY : std
 TEST_CASE("The report of the sample case shows every remains' candidates and LRs as matched", "[report][cli]") {
     TempDir dir;
     const auto model = std::vector<std::string>{"--mutation-model", "equal", "--mutation-rate", "0.002", "-q"};
-    mustRun(std::vector<std::string>{"match"} + sampleInputs() + model + std::vector<std::string>{"-o", (dir / "results.tsv").string()});
-    const RunOutput report = mustRun(std::vector<std::string>{"report", "--results", (dir / "results.tsv").string()} +
+    succeed(std::vector<std::string>{"match"} + sampleInputs() + model + std::vector<std::string>{"-o", (dir / "results.tsv").string()});
+    const RunOutput report = succeed(std::vector<std::string>{"report", "--results", (dir / "results.tsv").string()} +
                                      sampleInputs() + model + std::vector<std::string>{"-o", (dir / "report").string()});
     CHECK_THAT(report.err, !Contains("disagree"));
     const std::string tsv = readFile(dir / "results.tsv");
@@ -189,8 +152,8 @@ TEST_CASE("The report of the sample case shows every remains' candidates and LRs
 TEST_CASE("Per-marker log10 LRs of a father-mother-child case match the hand-derived values", "[report][cli]") {
     TempDir dir;
     const auto in = inputs(dir, Case{});
-    mustRun(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
-    mustRun(std::vector<std::string>{"report", "--results", (dir / "out.tsv").string(), "-q", "-o", (dir / "rep").string()} + in);
+    succeed(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
+    succeed(std::vector<std::string>{"report", "--results", (dir / "out.tsv").string(), "-q", "-o", (dir / "rep").string()} + in);
     const std::string page = readFile(dir / "rep" / "remains" / "UR-1.html");
     std::map<std::string, double> perMarker;
     for (const auto& m : elements(page, "marker-row")) perMarker[m.at("data-marker")] = number(m.at("data-log10-lr"));
@@ -212,8 +175,8 @@ TEST_CASE("Report pages escape hostile ids and name their files safely", "[repor
                   family + "\tMP</svg>\tdad<&>\tmum\t1\t.\t1\n";
     c.remains = "SampleName,Marker,Allele1,Allele2\n" + remains + ",D3S1358,10,12\n" + remains + ",vWA,10,11\n";
     const auto in = inputs(dir, c);
-    mustRun(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
-    mustRun(std::vector<std::string>{"report", "--results", (dir / "out.tsv").string(), "-q", "-o", (dir / "rep").string()} + in);
+    succeed(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
+    succeed(std::vector<std::string>{"report", "--results", (dir / "out.tsv").string(), "-q", "-o", (dir / "rep").string()} + in);
     // Every byte outside [A-Za-z0-9_-] as ~XX: '.' 2E, '/' 2F, '<' 3C, '>' 3E, '&' 26, '\'' 27.
     const std::string name = "~2E~2E~2FUR~3Ci~3E~26~27x.html";
     REQUIRE(fs::exists(dir / "rep" / "remains" / name));
@@ -234,13 +197,13 @@ TEST_CASE("Report pages escape hostile ids and name their files safely", "[repor
 TEST_CASE("The report reads results columns by name and shows the posterior only when present", "[report][cli]") {
     TempDir dir;
     const auto in = inputs(dir, Case{});
-    mustRun(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
+    succeed(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
     const auto rows = namedRows(readFile(dir / "out.tsv"));
     REQUIRE(rows.size() == 1);
     // The same row, columns reordered, without posterior and decision.
     writeFile(dir / "reordered.tsv", "rank\tlog10_lr\tmissing\tfamily\tremains\n" + rows[0].at("rank") + "\t" +
                                          rows[0].at("log10_lr") + "\tF1-MP\tF1\tUR-1\n");
-    mustRun(std::vector<std::string>{"report", "--results", (dir / "reordered.tsv").string(), "-q", "-o", (dir / "rep").string()} + in);
+    succeed(std::vector<std::string>{"report", "--results", (dir / "reordered.tsv").string(), "-q", "-o", (dir / "rep").string()} + in);
     const std::string page = readFile(dir / "rep" / "remains" / "UR-1.html");
     const auto shown = elements(page, "candidate-row");
     REQUIRE(shown.size() == 1);
@@ -252,7 +215,7 @@ TEST_CASE("The report reads results columns by name and shows the posterior only
 TEST_CASE("A lineage run's autosomal_log10_lr column is what the per-marker values must add up to", "[report][cli]") {
     TempDir dir;
     const auto in = inputs(dir, Case{});
-    mustRun(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
+    succeed(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
     const auto rows = namedRows(readFile(dir / "out.tsv"));
     REQUIRE(rows.size() == 1);
     const std::string autosomal = rows[0].at("log10_lr");
@@ -261,7 +224,7 @@ TEST_CASE("A lineage run's autosomal_log10_lr column is what the per-marker valu
     const auto report = [&](const std::string& header, const std::string& row) {
         writeFile(dir / "lineage.tsv", "remains\tfamily\tmissing\tlog10_lr\trank\t" + header + "\nUR-1\tF1\tF1-MP\t" +
                                            combined + "\t1\t" + row + "\n");
-        return mustRun(std::vector<std::string>{"report", "--results", (dir / "lineage.tsv").string(), "-q", "--force",
+        return succeed(std::vector<std::string>{"report", "--results", (dir / "lineage.tsv").string(), "-q", "--force",
                                                 "-o", (dir / "rep").string()} + in);
     };
     SECTION("with the autosomal part given, the combined LR is no disagreement") {
@@ -295,7 +258,7 @@ TEST_CASE("A lineage run's autosomal_log10_lr column is what the per-marker valu
 TEST_CASE("The report refuses bad results and occupied directories, leaving nothing behind", "[report][cli]") {
     TempDir dir;
     const auto in = inputs(dir, Case{});
-    mustRun(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
+    succeed(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
     const auto report = [&](const std::string& results, const std::vector<std::string>& more = {}) {
         return runKinmatch(std::vector<std::string>{"report", "--results", (dir / results).string(), "-q", "-o",
                                                     (dir / "rep").string()} + in + more);
@@ -330,7 +293,7 @@ TEST_CASE("The report refuses bad results and occupied directories, leaving noth
 TEST_CASE("The report replaces only a previous report, and only with --force", "[report][cli]") {
     TempDir dir;
     const auto in = inputs(dir, Case{});
-    mustRun(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
+    succeed(std::vector<std::string>{"match"} + in + std::vector<std::string>{"-q", "-o", (dir / "out.tsv").string()});
     const auto report = [&](const std::string& out, const std::vector<std::string>& more = {}) {
         return runKinmatch(std::vector<std::string>{"report", "--results", (dir / "out.tsv").string(), "-q", "-o",
                                                     (dir / out).string()} + in + more);
@@ -380,10 +343,10 @@ TEST_CASE("The report replaces only a previous report, and only with --force", "
 TEST_CASE("Report pages are byte-identical for any thread count", "[report][cli]") {
     TempDir dir;
     const auto model = std::vector<std::string>{"--mutation-model", "equal", "--mutation-rate", "0.002", "-q"};
-    mustRun(std::vector<std::string>{"match"} + sampleInputs() + model +
+    succeed(std::vector<std::string>{"match"} + sampleInputs() + model +
             std::vector<std::string>{"-o", (dir / "results.tsv").string()});
     for (const char* threads : {"1", "2"})
-        mustRun(std::vector<std::string>{"report", "--results", (dir / "results.tsv").string(), "-t", threads, "-o",
+        succeed(std::vector<std::string>{"report", "--results", (dir / "results.tsv").string(), "-t", threads, "-o",
                                          (dir / (std::string("t") + threads)).string()} +
                 sampleInputs() + model);
     std::size_t pages = 0;

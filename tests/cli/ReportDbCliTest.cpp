@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "formats/CaseDatabase.hpp"
+#include "tests/support/CliChecks.hpp"
 #include "tests/support/RunKinmatch.hpp"
 
 using Catch::Matchers::Contains;
@@ -34,45 +35,9 @@ using Attributes = std::map<std::string, std::string>;
 const fs::path kSample = testDataDir() / ".." / ".." / "sample-data";
 const Strings kModel = {"--mutation-model", "equal", "--mutation-rate", "0.002"};
 
-Strings operator+(Strings a, const Strings& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
-
 Strings inputsIn(const fs::path& folder) {
     return {"-f", (folder / "frequencies.csv").string(), "-p", (folder / "pedigrees.tsv").string(),
             "-r", (folder / "references.csv").string(),  "-u", (folder / "remains.csv").string()};
-}
-
-RunOutput succeed(const Strings& args) {
-    RunOutput run = runKinmatch(args);
-    INFO(run.err);
-    REQUIRE(run.exitCode == 0);
-    return run;
-}
-
-std::string unescape(std::string text) {
-    const std::pair<std::string, std::string> entities[] = {
-        {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
-    for (const auto& [entity, plain] : entities)
-        for (std::size_t at; (at = text.find(entity)) != std::string::npos;) text.replace(at, entity.size(), plain);
-    return text;
-}
-
-// The attributes of every start tag whose class list begins with `cls`, in page order.
-std::vector<Attributes> elements(const std::string& page, const std::string& cls) {
-    static const std::regex attribute(R"x(([a-z0-9-]+)="([^"]*)")x");
-    std::vector<Attributes> found;
-    const std::string needle = " class=\"" + cls;
-    for (std::size_t at = page.find(needle); at != std::string::npos; at = page.find(needle, at + 1)) {
-        const std::size_t open = page.rfind('<', at);
-        const std::string text = page.substr(open, page.find('>', at) - open);
-        Attributes attributes;
-        for (std::sregex_iterator a(text.begin(), text.end(), attribute), end; a != end; ++a)
-            attributes[(*a)[1]] = unescape((*a)[2]);
-        found.push_back(attributes);
-    }
-    return found;
 }
 
 // Each candidate section's marker rows (marker, log10 LR as written, or "" where untyped).
@@ -88,16 +53,6 @@ std::vector<std::vector<std::pair<std::string, std::string>>> markerRows(const s
         at = next;
     }
     return sections;
-}
-
-std::string sha256sum(const fs::path& file) {
-    std::FILE* pipe = popen(("sha256sum '" + file.string() + "'").c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[65] = {};
-    const std::size_t got = std::fread(buffer, 1, 64, pipe);
-    pclose(pipe);
-    REQUIRE(got == 64);
-    return buffer;
 }
 
 std::int64_t latestRun(const std::string& url) {
@@ -198,15 +153,6 @@ void checkSampleReport(const std::string& url) {
     CHECK_THAT(index, !Contains("Warnings of the report"));
     // The LR plot counts the same pairs as the TSV's report.
     CHECK(elements(index, "bin") == elements(readFile(dir / "from-tsv" / "index.html"), "bin"));
-}
-
-std::optional<std::string> postgresUrl() {
-    const char* url = std::getenv("KINMATCH_TEST_POSTGRES_URL");
-    if (!url || !*url) {
-        WARN("KINMATCH_TEST_POSTGRES_URL is not set: PostgreSQL test skipped (scripts/test runs it)");
-        return std::nullopt;
-    }
-    return std::string(url);
 }
 
 }  // namespace

@@ -174,3 +174,40 @@ TEST_CASE("outcome thresholds follow SWGDAM by default and are configurable", "[
     CHECK_THROWS_AS(options.validate(), kinmatch::UsageError);
     CHECK(std::string(mt::outcomeName(mt::Outcome::kCannotExclude)) == "cannot_exclude");
 }
+
+TEST_CASE("quickOutcome gives compare's outcome on random pairs", "[mtdna]") {
+    // Few sites, so that pairs at 0, 1 and 2+ differences all occur; partial and origin-crossing
+    // ranges, heteroplasmies, deletions and hotspot insertions included.
+    // (16093C and 16093Y are neighbours: at most one of them is chosen.)
+    const std::vector<mt::Variant> sites = {v(16093, 'C'), v(16093, 'Y'), v(16129, 'A'), v(16189, 'C'),
+                                            v(16193, 'C', 1), v(16311, 'C'), v(16519, 'C'), v(73, 'G'),
+                                            v(152, 'C'),   v(249, '-'),    v(309, 'C', 1), v(315, 'C', 1)};
+    const std::vector<std::vector<std::pair<int, int>>> ranges = {
+        kControlRegion, {{16024, 16365}}, {{1, 576}}, {{16300, 100}}, {{100, 200}}, {{16024, 16569}, {1, 16023}}};
+    std::uint64_t state = 12345;
+    const auto next = [&](std::uint64_t n) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (state >> 33) % n;
+    };
+    const auto randomHaplotype = [&] {
+        std::vector<mt::Variant> chosen;
+        for (const auto& site : sites)
+            if (next(3) == 0 && (chosen.empty() || chosen.back().position != site.position)) chosen.push_back(site);
+        return hap(ranges[next(ranges.size())], chosen);
+    };
+    mt::CompareOptions strict;
+    strict.exclusionDifferences = 3;
+    strict.inconclusiveDifferences = 2;
+    strict.minComparedPositions = 200;
+    int seen[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 3000; ++i) {
+        const mt::Haplotype a = randomHaplotype();
+        const mt::Haplotype b = randomHaplotype();
+        for (const auto& options : {mt::CompareOptions{}, strict}) {
+            const auto expected = mt::compare(a, b, options).outcome;
+            CHECK(mt::quickOutcome(a, b, options) == expected);
+            ++seen[static_cast<int>(expected)];
+        }
+    }
+    for (int count : seen) CHECK(count > 100);  // every outcome exercised
+}

@@ -17,22 +17,16 @@
 #include "engine/Warnings.hpp"
 #include "formats/PedigreeReader.hpp"
 #include "formats/PedigreeSvg.hpp"
+#include "tests/support/CliChecks.hpp"
 #include "tests/support/RunKinmatch.hpp"
 
 using kinmatch::Sex;
 using kinmatch::formats::pedigreeSvg;
 using kinmatch::formats::ReportPedigree;
 using kinmatch::formats::ReportPerson;
+using kinmatch::test::unescape;
 
 namespace {
-
-std::string unescape(std::string text) {
-    const std::pair<const char*, const char*> entities[] = {
-        {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
-    for (const auto& [entity, plain] : entities)
-        for (std::size_t at; (at = text.find(entity)) != std::string::npos;) text.replace(at, std::strlen(entity), plain);
-    return text;
-}
 
 struct Tag {
     std::string name;

@@ -15,11 +15,13 @@
 #include "engine/Posterior.hpp"
 #include "formats/CaseDatabase.hpp"
 #include "formats/Sha256.hpp"
+#include "tests/support/CliChecks.hpp"
 #include "tests/support/RunKinmatch.hpp"
 
 using Catch::Matchers::Contains;
 using namespace kinmatch;
 using namespace kinmatch::formats;
+using kinmatch::test::postgresUrl;
 
 namespace {
 
@@ -115,7 +117,7 @@ void checkRoundTrip(const std::string& url) {
     CHECK(rows[1].remains == "UR-2");
     CHECK(rows[1].log10Lr == -INFINITY);
     CHECK(rows[1].autosomal.log10Lr == -INFINITY);
-    CHECK(rows[1].autosomal.outcome == "excluded");
+    CHECK(rows[1].autosomal.outcome == "exclusion");
     CHECK(rows[1].posterior == 0.0);
     CHECK(rows[1].decision == "excluded");
     CHECK(rows[1].missingRank == 2);
@@ -152,15 +154,6 @@ void checkFailedStoreLeavesNothing(const std::string& url) {
     CHECK(db->listRuns().size() == runsBefore);
     SmallRun good;
     CHECK(db->storeRun(good.run) > 0);  // the connection is still usable
-}
-
-std::optional<std::string> postgresUrl() {
-    const char* url = std::getenv("KINMATCH_TEST_POSTGRES_URL");
-    if (!url || !*url) {
-        WARN("KINMATCH_TEST_POSTGRES_URL is not set: PostgreSQL test skipped (scripts/test runs it)");
-        return std::nullopt;
-    }
-    return std::string(url);
 }
 
 void execSql(const std::string& path, const std::string& text) {

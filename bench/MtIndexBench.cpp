@@ -12,6 +12,9 @@
 //       as a lab's database (control regions, some whole genomes and HVS-I/II), 1000 unrelated
 //       queries typed as references (degraded:0) or as remains, a third with lost amplicons
 //       (degraded:1), each looked up by its own range
+//   BM_MtSearchRealistic/refs:R/degraded:0|1  the same through engine::mt::Search, the path
+//       `kinmatch mtdna compare` takes: copies stored once, fixed lookup ranges intersected,
+//       candidates confirmed by the counting comparison (the search built inside the loop)
 // items/s = queries/s (each against all R references).
 
 #include <benchmark/benchmark.h>
@@ -23,6 +26,7 @@
 #include "engine/LineageSimulation.hpp"
 #include "engine/MtComparison.hpp"
 #include "engine/MtIndex.hpp"
+#include "engine/MtSearch.hpp"
 
 namespace kinmatch::bench {
 
@@ -137,8 +141,33 @@ void BM_MtIndexRealistic(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * queries.size()));
 }
 
+void BM_MtSearchRealistic(benchmark::State& state) {
+    const auto refs = realistic(static_cast<std::size_t>(state.range(0)), 0, engine::LineageSampleKind::kDatabase);
+    const auto queries = realistic(
+        1000, 1u << 30, state.range(1) ? engine::LineageSampleKind::kRemains : engine::LineageSampleKind::kReference);
+    std::size_t found = 0;
+    for (auto _ : state) {
+        const mt::Search search(refs, mt::SearchOptions{});
+        for (const auto& q : queries) {
+            const auto result = search.find(q, false);
+            found += result.cannotExclude + result.inconclusive;
+        }
+    }
+    benchmark::DoNotOptimize(found);
+    state.counters["found/query"] =
+        benchmark::Counter(static_cast<double>(found) / static_cast<double>(state.iterations() * queries.size()));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * queries.size()));
+}
+
 }  // namespace
 
+BENCHMARK(BM_MtSearchRealistic)
+    ->ArgNames({"refs", "degraded"})
+    ->Args({10000, 0})
+    ->Args({10000, 1})
+    ->Args({100000, 0})
+    ->Args({100000, 1})
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MtIndexRealistic)
     ->ArgNames({"refs", "degraded"})
     ->Args({10000, 0})

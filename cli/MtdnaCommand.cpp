@@ -3,12 +3,14 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/program_options.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -18,7 +20,7 @@
 #include "cli/RunSettings.hpp"
 #include "engine/Errors.hpp"
 #include "engine/MtComparison.hpp"
-#include "engine/MtIndex.hpp"
+#include "engine/MtSearch.hpp"
 #include "engine/MtStatistic.hpp"
 #include "formats/MatchTsvWriter.hpp"
 #include "formats/MtdnaReader.hpp"
@@ -228,78 +230,6 @@ std::string formatRow(const mt::Haplotype& q, const mt::Haplotype& r, const mt::
     return row;
 }
 
-// The ranges index lookups use for a query: fixed ranges the query covers whole, the largest
-// first, each adding positions the earlier ones lack (at most kMaxLookups); the query's own
-// range when it covers none of them.
-//
-// Why: mt::Index builds (and keeps) one hash table over all references of a range group for
-// every distinct set of blocks a query has in common with it. Degraded remains come in
-// hundreds of partial ranges (lost mini-amplicons): at 10^4 remains x 10^5 references their
-// tables took 5.1 GB (135 MB with these lookups; bench/README.md), at 10^6 references they
-// would not fit. Fixed ranges bound the tables to this menu's size per group. It stays exact:
-// a query cut to a sub-range of its own has no more differences from any reference than the
-// whole query, so each lookup returns every reference within the search distance, and so does
-// the intersection of the lookups; the whole query is then compared with each candidate. The
-// price: a degraded query's lookups are looser than one over its whole range (2.6x the
-// candidates to compare at that size, yet 20% less CPU than building the tables).
-constexpr std::size_t kMaxLookups = 4;
-
-std::vector<mt::CoveredRange> lookupRanges(const mt::CoveredRange& range) {
-    static const std::vector<mt::CoveredRange> menu = [] {
-        // Whole genome, control region, HVS-I/II, HVS-I, HVS-II, then halves and quarters of
-        // the control region's parts, so that a degraded sample still covers some of them.
-        const std::vector<std::vector<std::pair<int, int>>> items{
-            {{1, 16569}},     {{16024, 576}},   {{16024, 16365}, {73, 340}},
-            {{16024, 16365}}, {{73, 340}},      {{16024, 16194}},
-            {{16195, 16365}}, {{16366, 16569}}, {{73, 206}},
-            {{207, 340}},     {{341, 576}},     {{16024, 16108}},
-            {{16109, 16194}}, {{16195, 16280}}, {{16281, 16365}},
-            {{16366, 16467}}, {{16468, 16569}}, {{1, 72}},
-            {{73, 139}},      {{140, 206}},     {{207, 273}},
-            {{274, 340}},     {{341, 458}},     {{459, 576}}};
-        std::vector<mt::CoveredRange> ranges;
-        for (const auto& item : items) {
-            mt::CoveredRange r;
-            for (const auto& [first, last] : item) r.add(first, last);
-            ranges.push_back(r);
-        }
-        std::stable_sort(ranges.begin(), ranges.end(),
-                         [](const auto& a, const auto& b) { return a.size() > b.size(); });
-        return ranges;
-    }();
-    std::vector<mt::CoveredRange> chosen;
-    mt::CoveredRange reached;
-    for (const auto& item : menu) {
-        if (chosen.size() == kMaxLookups) break;
-        if (range.intersect(item) != item || reached.intersect(item) == item) continue;
-        chosen.push_back(item);
-        for (const auto& i : item.intervals()) reached.add(i.first, i.last);
-    }
-    if (chosen.empty()) chosen.push_back(range);
-    return chosen;
-}
-
-// A superset of the references within the index's distance of `q`: the intersection of the
-// lookups by lookupRanges (each a superset, see there).
-std::vector<std::uint32_t> candidatesOf(const mt::Index& index, const mt::Haplotype& q) {
-    std::vector<std::uint32_t> found;
-    std::vector<std::uint32_t> more;
-    std::vector<std::uint32_t> kept;
-    bool first = true;
-    for (const auto& lookup : lookupRanges(q.range)) {
-        more = index.candidates(lookup == q.range ? q : mt::restrictTo(q, lookup));
-        if (first) {
-            found.swap(more);
-            first = false;
-            continue;
-        }
-        kept.clear();
-        std::set_intersection(found.begin(), found.end(), more.begin(), more.end(), std::back_inserter(kept));
-        found.swap(kept);
-    }
-    return found;
-}
-
 std::vector<mt::Haplotype> sortedByName(std::vector<mt::Haplotype> haplotypes) {
     // Output order must not depend on input order.
     std::sort(haplotypes.begin(), haplotypes.end(), [](const auto& a, const auto& b) { return a.sample < b.sample; });
@@ -322,13 +252,16 @@ int runMtdnaCompare(const std::vector<std::string>& args, const std::string& com
     const mt::Database* db = database ? &*database : nullptr;
 
     const auto maxDifferences = static_cast<std::size_t>(s.maxDifferences);
-    std::optional<mt::Index> index;
-    if (!s.all)
-        index.emplace(references,
-                      mt::IndexOptions{.maxDifferences = maxDifferences, .hotspots = compareOptions.hotspots});
+    std::optional<mt::Search> search;
+    if (!s.all) search.emplace(references, mt::SearchOptions{.maxDifferences = maxDifferences, .compare = compareOptions});
 
     std::vector<std::string> rows(queries.size());
     std::vector<std::size_t> uncovered(queries.size(), 0);  // cannot_exclude pairs no database haplotype covers
+    // A blind search at national scale runs for minutes: say how far it is. The reporter is not
+    // thread-safe, so whichever thread finds it free reports.
+    const auto progress = stderrProgress("mtdna compare", s.quiet);
+    std::atomic<std::size_t> queriesDone{0};
+    std::mutex progressMutex;
     tbb::parallel_for(std::size_t{0}, queries.size(), [&](std::size_t qi) {
         const auto& q = queries[qi];
         std::size_t candidates = 0;
@@ -338,9 +271,6 @@ int runMtdnaCompare(const std::vector<std::string>& args, const std::string& com
         // most references share a few ranges: count the database once per range.
         std::vector<std::pair<mt::CoveredRange, mt::PairEvidence>> weights;
         auto emit = [&](const mt::Haplotype& r, mt::Comparison c) {
-            cannotExclude += c.outcome == mt::Outcome::kCannotExclude;
-            inconclusive += c.outcome == mt::Outcome::kInconclusive;
-            if (s.counts) return;
             mt::PairEvidence e;
             if (c.outcome == mt::Outcome::kCannotExclude && db) {
                 const mt::CoveredRange common = q.range.intersect(r.range);
@@ -355,23 +285,31 @@ int runMtdnaCompare(const std::vector<std::string>& args, const std::string& com
             if (e.counted && e.count.total == 0) ++uncovered[qi];
             rows[qi] += formatRow(q, r, e, db != nullptr);
         };
-        if (index) {
-            const auto found = candidatesOf(*index, q);
-            candidates = found.size();
-            for (auto ri : found) {
-                auto c = mt::compare(q, references[ri], compareOptions);
-                if ((c.outcome == mt::Outcome::kCannotExclude || c.outcome == mt::Outcome::kInconclusive) &&
-                    c.differences <= maxDifferences)
-                    emit(references[ri], std::move(c));
-            }
+        if (search) {
+            const auto found = search->find(q, !s.counts);
+            candidates = found.candidates;
+            cannotExclude = found.cannotExclude;
+            inconclusive = found.inconclusive;
+            for (auto ri : found.found) emit(references[ri], mt::compare(q, references[ri], compareOptions));
         } else {
             candidates = references.size();
-            for (const auto& r : references) emit(r, mt::compare(q, r, compareOptions));
+            for (const auto& r : references) {
+                auto c = mt::compare(q, r, compareOptions);
+                cannotExclude += c.outcome == mt::Outcome::kCannotExclude;
+                inconclusive += c.outcome == mt::Outcome::kInconclusive;
+                if (!s.counts) emit(r, std::move(c));
+            }
         }
         if (s.counts)
             rows[qi] = q.sample + '\t' + std::to_string(candidates) + '\t' + std::to_string(cannotExclude) + '\t' +
                        std::to_string(inconclusive) + '\n';
+        const std::size_t done = ++queriesDone;
+        if (progress && progressMutex.try_lock()) {
+            progress("queries", done, queries.size());
+            progressMutex.unlock();
+        }
     });
+    if (progress) progress("queries", queries.size(), queries.size());
 
     std::vector<std::string> warnings;
     std::size_t uncoveredPairs = 0;
@@ -411,7 +349,13 @@ int runMtdnaCompare(const std::vector<std::string>& args, const std::string& com
     }
     for (const auto& r : rows) out << r;
     output.commit();
-    if (!s.quiet) std::cerr << "kinmatch mtdna compare: done; " << resourceSummary() << '\n';
+    if (!s.quiet) {
+        std::cerr << "kinmatch mtdna compare: done";
+        if (search)
+            std::cerr << " (" << search->size() << " references, " << search->distinctCount()
+                      << " distinct as compared)";
+        std::cerr << "; " << resourceSummary() << '\n';
+    }
     return 0;
 }
 

@@ -143,6 +143,13 @@ const Index::Table& Index::table(std::size_t group, const BlockMask& common) con
 
 std::vector<std::uint32_t> Index::candidates(const Haplotype& query) const {
     std::vector<std::uint32_t> out;
+    collect(query, out);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+void Index::collect(const Haplotype& query, std::vector<std::uint32_t>& out) const {
     std::vector<Variant> variants;
     std::size_t heteroplasmies = 0;
     for (const auto& v : query.variants) {
@@ -173,9 +180,6 @@ std::vector<std::uint32_t> Index::candidates(const Haplotype& query) const {
             for (auto it = lo; it != hi; ++it) out.push_back(t.refs[static_cast<std::size_t>(it - t.hashes.begin())]);
         }
     }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
 }
 
 }  // namespace kinmatch::engine::mt

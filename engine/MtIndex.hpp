@@ -63,6 +63,10 @@ class Index {
     /// differences from `query` over at least one common position.
     std::vector<std::uint32_t> candidates(const Haplotype& query) const;
 
+    /// The same references as `candidates`, appended to `out` unsorted and possibly repeated:
+    /// for callers that merge several lookups themselves (mt::Search) and need no sort.
+    void collect(const Haplotype& query, std::vector<std::uint32_t>& out) const;
+
     std::size_t size() const noexcept { return references_.size(); }
     const IndexOptions& options() const noexcept { return options_; }
 

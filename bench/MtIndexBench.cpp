@@ -126,55 +126,53 @@ std::vector<mt::Haplotype> realistic(std::size_t count, std::uint64_t first, eng
     return out;
 }
 
-void BM_MtIndexRealistic(benchmark::State& state) {
+// Runs `searchAll(refs, queries)` (returning the pairs it found) once per iteration over the
+// realistic sets state.range() asks for, and reports queries/s and pairs found per query.
+template <typename SearchAll>
+void runRealistic(benchmark::State& state, SearchAll&& searchAll) {
     const auto refs = realistic(static_cast<std::size_t>(state.range(0)), 0, engine::LineageSampleKind::kDatabase);
     const auto queries = realistic(
         1000, 1u << 30, state.range(1) ? engine::LineageSampleKind::kRemains : engine::LineageSampleKind::kReference);
     std::size_t found = 0;
-    for (auto _ : state) {
-        const mt::Index index(refs, mt::IndexOptions{});
-        search(index, refs, queries, found);
-    }
+    for (auto _ : state) found += searchAll(refs, queries);
     benchmark::DoNotOptimize(found);
     state.counters["found/query"] =
         benchmark::Counter(static_cast<double>(found) / static_cast<double>(state.iterations() * queries.size()));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * queries.size()));
 }
 
+void BM_MtIndexRealistic(benchmark::State& state) {
+    runRealistic(state, [](const auto& refs, const auto& queries) {
+        std::size_t found = 0;
+        const mt::Index index(refs, mt::IndexOptions{});
+        search(index, refs, queries, found);
+        return found;
+    });
+}
+
 void BM_MtSearchRealistic(benchmark::State& state) {
-    const auto refs = realistic(static_cast<std::size_t>(state.range(0)), 0, engine::LineageSampleKind::kDatabase);
-    const auto queries = realistic(
-        1000, 1u << 30, state.range(1) ? engine::LineageSampleKind::kRemains : engine::LineageSampleKind::kReference);
-    std::size_t found = 0;
-    for (auto _ : state) {
+    runRealistic(state, [](const auto& refs, const auto& queries) {
+        std::size_t found = 0;
         const mt::Search search(refs, mt::SearchOptions{});
         for (const auto& q : queries) {
             const auto result = search.find(q, false);
             found += result.cannotExclude + result.inconclusive;
         }
-    }
-    benchmark::DoNotOptimize(found);
-    state.counters["found/query"] =
-        benchmark::Counter(static_cast<double>(found) / static_cast<double>(state.iterations() * queries.size()));
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * queries.size()));
+        return found;
+    });
+}
+
+// Reference set sizes, each with queries typed as references and as (partly degraded) remains.
+void realisticSizes(benchmark::internal::Benchmark* b) {
+    b->ArgNames({"refs", "degraded"});
+    for (long refs : {10000, 100000})
+        for (long degraded : {0, 1}) b->Args({refs, degraded});
 }
 
 }  // namespace
 
-BENCHMARK(BM_MtSearchRealistic)
-    ->ArgNames({"refs", "degraded"})
-    ->Args({10000, 0})
-    ->Args({10000, 1})
-    ->Args({100000, 0})
-    ->Args({100000, 1})
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_MtIndexRealistic)
-    ->ArgNames({"refs", "degraded"})
-    ->Args({10000, 0})
-    ->Args({10000, 1})
-    ->Args({100000, 0})
-    ->Args({100000, 1})
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MtSearchRealistic)->Apply(realisticSizes)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MtIndexRealistic)->Apply(realisticSizes)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MtIndexBuildAndQuery)->ArgName("refs")->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MtIndexQuery)->ArgName("refs")->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 

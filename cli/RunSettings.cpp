@@ -54,7 +54,11 @@ void printUsage(const std::string& command, std::ostream& out) {
                "             [--mtdna-references R --mtdna-remains U] [--ystr-references R --ystr-remains U]\n";
     } else {
         out << "\nAbout:   Read the inputs of a match, check them and list every problem found.\n"
-               "Usage:   kinmatch validate -f FREQS -p PEDIGREES -r REFERENCES -u REMAINS [options]\n";
+               "         Lineage files are read, and each missing person's typed maternal- and\n"
+               "         paternal-line relatives found, as a match would.\n"
+               "Usage:   kinmatch validate -p PEDIGREES -f FREQS -r REFERENCES -u REMAINS [options]\n"
+               "         kinmatch validate -p PEDIGREES [-f FREQS -r REFERENCES -u REMAINS]\n"
+               "             [--mtdna-references R --mtdna-remains U] [--ystr-references R --ystr-remains U]\n";
     }
     out << "\nInput options:\n"
            "    -f, --frequencies FILE        allele frequencies: EuroForMix CSV or Familias list layout\n"
@@ -78,7 +82,7 @@ void printUsage(const std::string& command, std::ostream& out) {
         << number(d.mutationRate2)
         << "]\n"
            "        --rare-allele-freq F      frequency of alleles missing from the table [5/(2N), or 0.001]\n";
-    if (command == "match") {
+    if (command == "match" || command == "validate") {
         out << "\nLineage marker options (samples named as in the pedigree's sample column and the remains;\n"
                "remains are compared with the nearest typed relative on the missing person's line):\n"
                "        --mtdna-references FILE   relatives' mtDNA: EMPOP-style TSV, .emp or .hsd\n"
@@ -238,8 +242,8 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
             ("identify-posterior", po::value(&s.identifyPosterior), "")
             ("no-version", po::bool_switch(&s.noVersion), "");
     }
-    // A report reads the inputs of a match, lineage files included.
-    const bool lineageOptions = command == "match" || command == "report";
+    // A report reads the inputs of a match, lineage files included; validate checks them.
+    const bool lineageOptions = command == "match" || command == "report" || command == "validate";
     if (lineageOptions) {
         options.add_options()
             ("mtdna-references", po::value(&s.mtdnaReferences), "")
@@ -358,18 +362,12 @@ void addUntypedSamples(ProfileSet& profiles, std::unordered_set<std::string>& na
 
 }  // namespace
 
-LoadedCase loadCase(const RunSettings& settings) {
+ReadInputs readInputs(const RunSettings& settings) {
     // The files are independent until prepareCase: read them at once (at national scale
     // references and pedigrees each take about a second). Errors and warnings are then taken
     // in the fixed order of the slots, as a serial read would.
-    Warnings warnings;
+    ReadInputs in;
     Warnings pedigreeWarnings;
-    FrequencyTable frequencies;
-    PedigreeSet pedigrees;
-    ProfileSet references;
-    ProfileSet remains;
-    std::vector<engine::mt::Haplotype> mtReferences, mtRemains, mtDatabase;
-    engine::ystr::HaplotypeSet yReferences, yRemains, yDatabase;
     std::exception_ptr errors[10];
     auto guarded = [&errors](int slot, const std::string& path, auto&& read) {
         return [&errors, slot, path, read] {
@@ -383,20 +381,41 @@ LoadedCase loadCase(const RunSettings& settings) {
     };
     const RunSettings& s = settings;
     tbb::parallel_invoke(
-        guarded(0, s.frequencies, [&] { frequencies = formats::readFrequencyFile(s.frequencies, warnings); }),
-        guarded(1, s.pedigrees, [&] { pedigrees = formats::readPedigreeFile(s.pedigrees, pedigreeWarnings); }),
-        guarded(2, s.references, [&] { references = formats::readProfileFile(s.references); }),
-        guarded(3, s.remains, [&] { remains = formats::readProfileFile(s.remains); }),
-        guarded(4, s.mtdnaReferences, [&] { mtReferences = formats::readMtdnaFile(s.mtdnaReferences); }),
-        guarded(5, s.mtdnaRemains, [&] { mtRemains = formats::readMtdnaFile(s.mtdnaRemains); }),
-        guarded(6, s.mtdnaDatabase, [&] { mtDatabase = formats::readMtdnaFile(s.mtdnaDatabase); }),
-        guarded(7, s.ystrReferences, [&] { yReferences = formats::readYstrFile(s.ystrReferences); }),
-        guarded(8, s.ystrRemains, [&] { yRemains = formats::readYstrFile(s.ystrRemains); }),
-        guarded(9, s.ystrDatabase, [&] { yDatabase = formats::readYstrFile(s.ystrDatabase); }));
+        guarded(0, s.frequencies, [&] { in.frequencies = formats::readFrequencyFile(s.frequencies, in.warnings); }),
+        guarded(1, s.pedigrees, [&] { in.pedigrees = formats::readPedigreeFile(s.pedigrees, pedigreeWarnings); }),
+        guarded(2, s.references, [&] { in.references = formats::readProfileFile(s.references); }),
+        guarded(3, s.remains, [&] { in.remains = formats::readProfileFile(s.remains); }),
+        guarded(4, s.mtdnaReferences, [&] { in.mtReferences = formats::readMtdnaFile(s.mtdnaReferences); }),
+        guarded(5, s.mtdnaRemains, [&] { in.mtRemains = formats::readMtdnaFile(s.mtdnaRemains); }),
+        guarded(6, s.mtdnaDatabase, [&] { in.mtDatabase = formats::readMtdnaFile(s.mtdnaDatabase); }),
+        guarded(7, s.ystrReferences, [&] { in.yReferences = formats::readYstrFile(s.ystrReferences); }),
+        guarded(8, s.ystrRemains, [&] { in.yRemains = formats::readYstrFile(s.ystrRemains); }),
+        guarded(9, s.ystrDatabase, [&] { in.yDatabase = formats::readYstrFile(s.ystrDatabase); }));
     for (const auto& e : errors)
-        if (e) std::rethrow_exception(e);
-    for (const auto& w : pedigreeWarnings.messages()) warnings.add(w);
+        if (e) in.errors.push_back(e);
+    for (const auto& w : pedigreeWarnings.messages()) in.warnings.add(w);
+    return in;
+}
 
+LoadedCase loadCase(const RunSettings& settings) {
+    ReadInputs inputs = readInputs(settings);
+    if (!inputs.errors.empty()) std::rethrow_exception(inputs.errors.front());
+    return resolveInputs(settings, std::move(inputs));
+}
+
+LoadedCase resolveInputs(const RunSettings& settings, ReadInputs&& in) {
+    const RunSettings& s = settings;
+    Warnings& warnings = in.warnings;
+    FrequencyTable& frequencies = in.frequencies;
+    PedigreeSet& pedigrees = in.pedigrees;
+    ProfileSet& references = in.references;
+    ProfileSet& remains = in.remains;
+    auto& mtReferences = in.mtReferences;
+    auto& mtRemains = in.mtRemains;
+    auto& mtDatabase = in.mtDatabase;
+    auto& yReferences = in.yReferences;
+    auto& yRemains = in.yRemains;
+    auto& yDatabase = in.yDatabase;
     engine::PrepareOptions prepareOptions = s.prepareOptions();
     if (s.hasLineage()) {
         prepareOptions.withoutAutosomalMarkers = !s.hasAutosomal();

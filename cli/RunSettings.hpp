@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "engine/LineageEvidence.hpp"
 #include "engine/Matcher.hpp"
 #include "engine/MutationModel.hpp"
+#include "engine/Warnings.hpp"
+#include "engine/YStr.hpp"
 
 namespace kinmatch::cli {
 
@@ -86,6 +89,28 @@ struct LoadedCase {
     std::optional<engine::lineage::MtInputs> mtdna;
     std::optional<engine::lineage::YstrInputs> ystr;
 };
+
+/// Every input file of a run, read through the format adapters but not yet resolved.
+struct ReadInputs {
+    FrequencyTable frequencies;
+    PedigreeSet pedigrees;
+    ProfileSet references;
+    ProfileSet remains;
+    std::vector<engine::mt::Haplotype> mtReferences, mtRemains, mtDatabase;
+    engine::ystr::HaplotypeSet yReferences, yRemains, yDatabase;
+    /// The readers' warnings: frequencies, then pedigrees.
+    Warnings warnings;
+    /// One per file that could not be read, in the order of the input options; the files
+    /// that could are read all the same (validate lists every file's problem).
+    std::vector<std::exception_ptr> errors;
+};
+
+/// Reads every file `settings` names, at once.
+ReadInputs readInputs(const RunSettings& settings);
+
+/// Resolves read inputs into engine values: what loadCase does after reading.
+/// Throws: InputError naming file and line.
+LoadedCase resolveInputs(const RunSettings& settings, ReadInputs&& inputs);
 
 /// Reads the inputs of `settings` through the format adapters. Samples that only the lineage
 /// files type join `prepared` as untyped profiles, so that pedigrees and remains name them.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
+#include <exception>
 #include <functional>
 #include <iostream>
 #include <thread>
@@ -11,9 +12,7 @@
 #include "cli/RunSettings.hpp"
 #include "engine/Errors.hpp"
 #include "engine/LrTable.hpp"
-#include "formats/FrequencyReader.hpp"
-#include "formats/PedigreeReader.hpp"
-#include "formats/ProfileReader.hpp"
+#include "engine/LineageEvidence.hpp"
 
 namespace kinmatch::cli {
 
@@ -40,22 +39,24 @@ int runValidate(const std::vector<std::string>& args, const std::string&) {
     tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
 
     std::vector<std::string> problems;
-    Warnings warnings;
-    FrequencyTable frequencies;
-    PedigreeSet pedigrees;
-    ProfileSet references;
-    ProfileSet remains;
-    bool readAll = attempt(problems, [&] { frequencies = formats::readFrequencyFile(s.frequencies, warnings); });
-    readAll &= attempt(problems, [&] { pedigrees = formats::readPedigreeFile(s.pedigrees, warnings); });
-    readAll &= attempt(problems, [&] { references = formats::readProfileFile(s.references); });
-    readAll &= attempt(problems, [&] { remains = formats::readProfileFile(s.remains); });
+    ReadInputs inputs = readInputs(s);
+    Warnings warnings = std::move(inputs.warnings);
+    for (const auto& e : inputs.errors) attempt(problems, [&] { std::rethrow_exception(e); });
 
     std::size_t familiesChecked = 0;
-    if (readAll) {
-        engine::PreparedCase prepared;
-        if (attempt(problems, [&] {
-                prepared = engine::prepareCase(frequencies, references, pedigrees, remains, s.prepareOptions(), warnings);
-            })) {
+    if (inputs.errors.empty()) {
+        LoadedCase loaded;
+        if (attempt(problems, [&] { loaded = resolveInputs(s, std::move(inputs)); })) {
+            for (auto& w : loaded.warnings) warnings.add(std::move(w));
+            engine::PreparedCase& prepared = loaded.prepared;
+            // The lineage evidence of a match: typed relatives on each missing person's maternal
+            // and paternal lines, and references on one line that exclude each other.
+            if (s.hasLineage())
+                attempt(problems, [&] {
+                    const engine::lineage::LineageEvidence lineage(prepared, std::move(loaded.mtdna),
+                                                                   std::move(loaded.ystr));
+                    for (const auto& w : lineage.warnings()) warnings.add(w);
+                });
             std::vector<engine::MarkerMatrices> matrices;
             if (attempt(problems, [&] { matrices = engine::buildMarkerMatrices(prepared.markers, s.model()); })) {
                 // Families in parallel, each with all its markers at once; a family that fails

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 #include "tests/support/RunKinmatch.hpp"
 
 using namespace kinmatch::test;
@@ -49,5 +52,56 @@ TEST_CASE("kinmatch validate names every contradicting marker of every family, w
         CHECK(run.err.find("family A") < run.err.find("family C"));
         if (firstErr.empty()) firstErr = run.err;
         CHECK(run.err == firstErr);
+    }
+}
+
+TEST_CASE("kinmatch validate checks mtDNA and Y-STR files as a match reads them", "[cli][lineage]") {
+    auto data = [](const std::string& name) { return (testDataDir() / "lineage-match" / name).string(); };
+    const std::vector<std::string> autosomal{"-f", data("frequencies.csv"), "-r", data("references.csv"), "-u",
+                                             data("remains.csv")};
+    auto validate = [&](std::vector<std::string> parts, const std::string& mtReferences,
+                        const std::string& mtRemains, const std::string& remains) {
+        std::vector<std::string> args{"validate", "-p", data("pedigrees.tsv"), "--mtdna-references", mtReferences,
+                                      "--mtdna-remains", mtRemains, "--ystr-references", data("ystr-references.csv"),
+                                      "--ystr-remains", data("ystr-remains.csv")};
+        if (!parts.empty()) {
+            parts[5] = remains;
+            args.insert(args.end(), parts.begin(), parts.end());
+        }
+        return runKinmatch(args);
+    };
+    TempDir dir;
+    SECTION("the hand-made lineage case is clean, with or without the autosomal files") {
+        for (const auto& parts : {autosomal, std::vector<std::string>{}}) {
+            const RunOutput run = validate(parts, data("mtdna-references.tsv"), data("mtdna-remains.tsv"),
+                                           data("remains.csv"));
+            CHECK(run.exitCode == 0);
+            CHECK_THAT(run.err, Contains("0 error(s)"));
+        }
+    }
+    SECTION("references on one maternal line that exclude each other are a warning") {
+        std::string references = readFile(data("mtdna-references.tsv"));
+        const auto at = references.find("R-F1-si");
+        REQUIRE(at != std::string::npos);
+        for (const std::string variant : {"16069T ", "16126C "}) {
+            const auto v = references.find(variant, at);
+            REQUIRE(v != std::string::npos);
+            references.erase(v, variant.size());
+        }
+        writeFile(dir / "mt.tsv", references);
+        const RunOutput run = validate(autosomal, (dir / "mt.tsv").string(), data("mtdna-remains.tsv"),
+                                       data("remains.csv"));
+        CHECK(run.exitCode == 0);
+        CHECK_THAT(run.err, Contains("warning") && Contains("F1-mo and F1-si") && Contains("maternal line"));
+    }
+    SECTION("a bad mtDNA line and a bad STR line are both listed, each with file and line") {
+        writeFile(dir / "mt-remains.tsv", readFile(data("mtdna-remains.tsv")) + "U9\t16024-16365\t16129Z\n");
+        writeFile(dir / "remains.csv", readFile(data("remains.csv")) + "U9,vWA,15,16,17\n");
+        const RunOutput run = validate(autosomal, data("mtdna-references.tsv"), (dir / "mt-remains.tsv").string(),
+                                       (dir / "remains.csv").string());
+        CHECK(run.exitCode == 1);
+        CHECK_THAT(run.err, Contains("2 error(s)"));
+        CHECK_THAT(run.err, Contains("mt-remains.tsv:") && Contains("16129Z"));
+        CHECK_THAT(run.err, Contains("/remains.csv:4: row has 5 cells"));
     }
 }

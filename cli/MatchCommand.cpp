@@ -72,6 +72,7 @@ std::vector<std::pair<std::string, std::string>> runParameters(const RunSettings
         {"identify-lr", shortest(s.identifyLr)},
         {"identify-posterior", shortest(s.identifyPosterior)},
         {"kernel", s.kernel},
+        {"table-cache-mb", std::to_string(s.tableCacheMb)},
         {"threads", std::to_string(s.threads)},
     };
     if (s.databaseSize) p.push_back({"database-size", std::to_string(*s.databaseSize)});
@@ -209,6 +210,7 @@ int runMatch(const std::vector<std::string>& args, const std::string& givenComma
     options.all = s.all;
     options.topPerMissingPerson = s.topPerFamily;
     options.kernel = kernelPath(s.kernel);
+    options.tableCacheBytes = static_cast<std::size_t>(s.tableCacheMb) << 20;
     options.progress = stderrProgress("match", s.quiet);
     std::optional<engine::lineage::LineageEvidence> lineage;
     if (s.hasLineage()) {

@@ -142,6 +142,10 @@ void printUsage(const std::string& command, std::ostream& out) {
                "        --kernel NAME             screening kernel: auto, avx2 or portable; results are identical ["
             << d.kernel
             << "]\n"
+               "        --table-cache-mb N        MiB for LR tables shared between families that build the\n"
+               "                                  same ones; 0 = none; results are identical ["
+            << d.tableCacheMb
+            << "]\n"
                "\nTest hook: with " << formats::kPauseHookVariable
             << "=N:FILE in the environment, --db creates FILE and\n"
                "sleeps for a minute after N candidate rows, inside its transaction (to test killed runs).\n";
@@ -234,6 +238,7 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
             ("top-per-family", po::value(&topPerFamily), "")
             ("family-output", po::value(&s.familyOutput), "")
             ("kernel", po::value(&s.kernel), "")
+            ("table-cache-mb", po::value(&s.tableCacheMb), "")
             ("output,o", po::value(&s.output), "")
             ("output-type,O", po::value(&s.outputType), "")
             ("db", po::value(&s.database), "")
@@ -315,6 +320,9 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
     if (!s.familyOutput.empty() && s.familyOutput == s.output)
         throw UsageError("--family-output and --output name the same file");
     kernelPath(s.kernel);  // validates the name
+    if (s.tableCacheMb < 0 || s.tableCacheMb > (1LL << 30))
+        throw UsageError("--table-cache-mb: " + std::to_string(s.tableCacheMb) +
+                         " is not a size in MiB from 0 (no table cache) to 2^30");
     if (s.outputType != "tsv" && s.outputType != "jsonl")
         throw UsageError("--output-type: \"" + s.outputType + "\" is not one of tsv, jsonl");
     if (vm.count("prior")) {

@@ -49,6 +49,7 @@ struct RunSettings {
     std::size_t topPerFamily = 0;  // 0 = no per-missing-person list
     std::string familyOutput;      // where that list goes
     std::string kernel = "auto";
+    long long tableCacheMb = 512;  // --table-cache-mb; 0 = no table cache
     std::string output = "-";
     std::string outputType = "tsv";  // tsv or jsonl
     std::string database;            // --db URL; "" = no case database

@@ -30,6 +30,9 @@ class PairEvidence {
 /// (stage, work done, total work); called from one thread at a time.
 using ProgressCallback = std::function<void(const char* stage, std::size_t done, std::size_t total)>;
 
+/// The table cache's default size (TableCache::kDefaultMaxBytes, checked in Screening.cpp).
+inline constexpr std::size_t kDefaultTableCacheBytes = std::size_t{512} << 20;
+
 struct MatchOptions {
     std::size_t top = 10;  // candidates kept per remains
     bool all = false;      // keep every pair (overrides top)
@@ -47,6 +50,10 @@ struct MatchOptions {
     const PairEvidence* otherSystems = nullptr;
     int tileWidth = 32;           // missing persons per tile: 16, 32 or 64
     std::size_t tilesPerBatch = 4;  // tiles built and scored together in the pipeline
+    /// Screening shares LR tables between families that build the very same ones, in a cache
+    /// of at most this many bytes (TableCache.hpp; 0 = none). Results are byte-identical with
+    /// any size; only time and memory change.
+    std::size_t tableCacheBytes = kDefaultTableCacheBytes;
     /// Lets the CLI print progress while tables are built and pairs scored, without the
     /// engine doing I/O. May be empty.
     ProgressCallback progress;

@@ -443,8 +443,10 @@ MatchResult Screener::run() {
 
 }  // namespace
 
+static_assert(kDefaultTableCacheBytes == TableCache::kDefaultMaxBytes);
+
 MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options) {
-    return screenCase(prepared, model, options, defaultTableCacheBytes());
+    return screenCase(prepared, model, options, options.tableCacheBytes);
 }
 
 MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options,

@@ -20,7 +20,7 @@ namespace kinmatch::engine {
 ///
 /// Tables are shared between families through a TableCache (TableCache.hpp) of
 /// `tableCacheBytes` (0 = none); the output is byte-identical with any size. The three-argument
-/// form takes defaultTableCacheBytes().
+/// form takes options.tableCacheBytes.
 ///
 /// Thread safety and errors as `matchCase`.
 MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options);

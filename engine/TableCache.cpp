@@ -3,10 +3,7 @@
 
 #include <algorithm>
 #include <bit>
-#include <charconv>
-#include <cstdlib>
 #include <cstring>
-#include <limits>
 #include <mutex>
 #include <new>
 #include <stdexcept>
@@ -295,18 +292,6 @@ TableCacheStats TableCache::stats() const {
     s.bytes = bytes_.load();
     s.rejected = rejected_.load();
     return s;
-}
-
-std::size_t defaultTableCacheBytes() {
-    const char* text = std::getenv("KINMATCH_TABLE_CACHE_MB");
-    if (text == nullptr || *text == '\0') return TableCache::kDefaultMaxBytes;
-    const std::string_view view(text);
-    std::size_t mebibytes = 0;
-    const auto [end, ec] = std::from_chars(view.data(), view.data() + view.size(), mebibytes);
-    if (ec != std::errc() || end != view.data() + view.size() || mebibytes > (std::numeric_limits<std::size_t>::max() >> 20))
-        throw UsageError("KINMATCH_TABLE_CACHE_MB: \"" + std::string(view) +
-                         "\" is not a size (expected a whole number of mebibytes, 0 = no table cache)");
-    return mebibytes << 20;
 }
 
 }  // namespace kinmatch::engine

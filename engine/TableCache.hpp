@@ -180,12 +180,6 @@ private:
     std::atomic<std::size_t> rejected_{0};
 };
 
-/// The cache size a run uses when its caller does not choose one: TableCache::kDefaultMaxBytes,
-/// or KINMATCH_TABLE_CACHE_MB (mebibytes; 0 = no cache) from the environment, which lets a run
-/// be compared with and without the cache (the output is byte-identical either way).
-/// Throws: UsageError when the variable is set but not a whole number.
-std::size_t defaultTableCacheBytes();
-
 /// The screening path's form of buildFamilyTables (TableValues::kRatio): per marker the block
 /// of the family's tables there, found in `cache` or built (then stored in the cache when
 /// there is room, else appended to `owned`, which must outlive the use of `blocks`). Blocks

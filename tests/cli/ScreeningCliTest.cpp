@@ -43,7 +43,8 @@ std::vector<std::vector<std::string>> dataRows(const std::string& tsv) {
 
 }  // namespace
 
-TEST_CASE("Top K rows equal the first K rows of --all for every remains, on every kernel and thread count",
+TEST_CASE("Top K rows equal the first K rows of --all for every remains, on every kernel, thread count and "
+          "table cache size",
           "[screening][cli]") {
     TempDir dir;
     auto all = sampleArgs((dir / "all.tsv").string());
@@ -59,10 +60,12 @@ TEST_CASE("Top K rows equal the first K rows of --all for every remains, on ever
             for (std::size_t c = 0; c < rows[i].size(); ++c) expected += (c ? "\t" : "") + rows[i][c];
             expected += '\n';
         }
+    // A 1 MiB table cache fills up on the sample and turns tables away; 0 has none.
     for (const char* kernel : {"portable", "auto"})
-        for (const char* threads : {"1", "2"}) {
+        for (const char* threads : {"1", "2"})
+            for (const char* cacheMb : {"0", "1", "512"}) {
             auto args = sampleArgs((dir / "top.tsv").string());
-            args.insert(args.end(), {"--top", "3", "--kernel", kernel, "-t", threads});
+            args.insert(args.end(), {"--top", "3", "--kernel", kernel, "-t", threads, "--table-cache-mb", cacheMb});
             const RunOutput run = runKinmatch(args);
             INFO(run.err);
             REQUIRE(run.exitCode == 0);
@@ -119,6 +122,12 @@ TEST_CASE("Screening options are checked before any work", "[screening][cli]") {
     run = runKinmatch(badKernel);
     CHECK(run.exitCode == 2);
     CHECK_THAT(run.err, Contains("--kernel"));
+
+    auto badCache = base;
+    badCache.insert(badCache.end(), {"--table-cache-mb", "-1"});
+    run = runKinmatch(badCache);
+    CHECK(run.exitCode == 2);
+    CHECK_THAT(run.err, Contains("--table-cache-mb"));
 
     auto sameFile = base;
     sameFile.insert(sameFile.end(), {"--top-per-family", "1", "--family-output", (dir / "out.tsv").string()});

@@ -56,7 +56,8 @@ std::size_t countMissingPersons(const engine::PreparedCase& prepared) {
     return count;
 }
 
-// Every option that shapes the result, as (option, value) for the run's record.
+// Every option of the run, as (option, value) for its record: those that shape the result and
+// those (kernel, threads, table cache) that only change how it is computed.
 std::vector<std::pair<std::string, std::string>> runParameters(const RunSettings& s, double prior) {
     const auto model = s.model();
     std::vector<std::pair<std::string, std::string>> p = {

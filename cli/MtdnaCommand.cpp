@@ -303,9 +303,10 @@ int runMtdnaCompare(const std::vector<std::string>& args, const std::string& com
         if (s.counts)
             rows[qi] = q.sample + '\t' + std::to_string(candidates) + '\t' + std::to_string(cannotExclude) + '\t' +
                        std::to_string(inconclusive) + '\n';
-        const std::size_t done = ++queriesDone;
-        if (progress && progressMutex.try_lock()) {
-            progress("queries", done, queries.size());
+        // The last query's line comes after the loop, once; a count read under the lock never
+        // goes backwards.
+        if (++queriesDone < queries.size() && progress && progressMutex.try_lock()) {
+            progress("queries", queriesDone.load(), queries.size());
             progressMutex.unlock();
         }
     });

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <iterator>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -142,6 +143,27 @@ std::vector<double> zipfCdf(std::size_t n, double offset, double exponent, Rng& 
     return cdf;
 }
 
+// A haplogroup tree grown level by level: each node gets between(min, max) children, each
+// child the parent changed by `mutate(child, level)`; the leaves (the clades) are appended to
+// `leaves` depth first. mtDNA and Y trees differ only in what a node is and how it mutates.
+template <typename Node, typename Mutate>
+void growTree(const Node& root, std::span<const TreeLevel> levels, Rng& rng, Mutate&& mutate,
+              std::vector<Node>& leaves) {
+    auto grow = [&](auto&& self, const Node& parent, std::size_t level) -> void {
+        if (level == levels.size()) {
+            leaves.push_back(parent);
+            return;
+        }
+        const TreeLevel& l = levels[level];
+        for (int c = rng.between(l.minChildren, l.maxChildren); c > 0; --c) {
+            Node child = parent;
+            mutate(child, level);
+            self(self, child, level + 1);
+        }
+    };
+    grow(grow, root, 0);
+}
+
 std::size_t familyIndexOf(const std::string& name) {
     std::size_t index = 0;
     const auto [end, error] =
@@ -195,20 +217,13 @@ LineageSimulation::LineageSimulation(const LineageSimulationOptions& options) : 
     Rng mtTree(options.seed, kMtTree, 0);
     std::vector<mt::Variant> root(std::begin(kRootVariants), std::end(kRootVariants));
     std::sort(root.begin(), root.end());
-    auto growMt = [&](auto&& self, const std::vector<mt::Variant>& parent, std::size_t level) -> void {
-        if (level == std::size(kMtLevels)) {
-            mtLeaves_.push_back(parent);
-            return;
-        }
-        const TreeLevel& l = kMtLevels[level];
-        for (int c = mtTree.between(l.minChildren, l.maxChildren); c > 0; --c) {
-            std::vector<mt::Variant> child = parent;
-            for (int k = mtTree.poisson(l.branch); k > 0; --k) mutateMt(child, mtTree, false);
+    growTree(
+        root, kMtLevels, mtTree,
+        [&](std::vector<mt::Variant>& child, std::size_t level) {
+            for (int k = mtTree.poisson(kMtLevels[level].branch); k > 0; --k) mutateMt(child, mtTree, false);
             if (mtTree.chance(kBranch249del)) setBase(child, 249, '-');
-            self(self, child, level + 1);
-        }
-    };
-    growMt(growMt, root, 0);
+        },
+        mtLeaves_);
     mtLeafCdf_ = zipfCdf(mtLeaves_.size(), kCladeZipfOffset, kCladeZipfExponent, mtTree);
     subLineageCdf_.resize(kSubLineages);
     total = 0.0;
@@ -227,21 +242,14 @@ LineageSimulation::LineageSimulation(const LineageSimulationOptions& options) : 
         yCopyRates_.push_back(r * options.yRateScale);
     }
     Rng yTree(options.seed, kYTree, 0);
-    auto growY = [&](auto&& self, const std::vector<std::int16_t>& parent, std::size_t level) -> void {
-        if (level == std::size(kYLevels)) {
-            yLeaves_.push_back(parent);
-            return;
-        }
-        const TreeLevel& l = kYLevels[level];
-        for (int c = yTree.between(l.minChildren, l.maxChildren); c > 0; --c) {
-            std::vector<std::int16_t> child = parent;
-            mutateY(child, l.branch, yTree);
+    const std::vector<std::int16_t> yRoot(slots.modal.begin(), slots.modal.end());
+    growTree(
+        yRoot, kYLevels, yTree,
+        [&](std::vector<std::int16_t>& child, std::size_t level) {
+            mutateY(child, kYLevels[level].branch, yTree);
             if (level == 0 && yTree.chance(kBranchDys458Partial)) child[static_cast<std::size_t>(slots.dys458)] += 2;
-            self(self, child, level + 1);
-        }
-    };
-    std::vector<std::int16_t> yRoot(slots.modal.begin(), slots.modal.end());
-    growY(growY, yRoot, 0);
+        },
+        yLeaves_);
     yLeafCdf_ = zipfCdf(yLeaves_.size(), kCladeZipfOffset, kCladeZipfExponent, yTree);
 }
 

@@ -192,6 +192,7 @@ struct Search::State {
 Search::Search(std::span<const Haplotype> references, SearchOptions options) : state_(std::make_unique<State>()) {
     State& s = *state_;
     s.options = std::move(options);
+    s.options.compare.validate();
     s.references = references.size();
     const auto& hotspots = s.options.compare.hotspots;
 
@@ -281,7 +282,8 @@ SearchResult Search::find(const Haplotype& query, bool listReferences) const {
     const CompareOptions& rules = s.options.compare;
     // Counting stops at the first difference that rules a pair out: the exclusion threshold,
     // or one past the largest difference count asked for.
-    const std::size_t limit = std::min(rules.exclusionDifferences, s.options.maxDifferences + 1);
+    const std::size_t limit = s.options.maxDifferences < rules.exclusionDifferences ? s.options.maxDifferences + 1
+                                                                                     : rules.exclusionDifferences;
     SearchResult result;
     for (std::uint32_t d : scratch.survivors) {
         const std::size_t memberCount = s.memberStart[d + 1] - s.memberStart[d];

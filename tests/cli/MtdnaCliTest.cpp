@@ -8,25 +8,17 @@
 #include <vector>
 
 #include "tests/support/RunKinmatch.hpp"
+#include "tests/support/SharedFixtures.hpp"
 
 using Catch::Matchers::Contains;
 using namespace kinmatch::test;
 
 namespace {
 
+using kinmatch::test::binomialCdf;
+
 std::string dataFile(const std::string& name) {
     return (testDataDir() / "mtdna" / name).string();
-}
-
-// P(X <= k | n, p), term by term: the Clopper-Pearson bound's defining equation.
-double binomialCdf(std::size_t k, std::size_t n, double p) {
-    double sum = 0.0;
-    for (std::size_t i = 0; i <= k; ++i) {
-        double term = std::pow(p, double(i)) * std::pow(1.0 - p, double(n - i));
-        for (std::size_t j = 0; j < i; ++j) term *= double(n - j) / double(j + 1);
-        sum += term;
-    }
-    return sum;
 }
 
 // The lines of a text file (without their line ends).

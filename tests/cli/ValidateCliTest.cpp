@@ -93,6 +93,8 @@ TEST_CASE("kinmatch validate checks mtDNA and Y-STR files as a match reads them"
                                        data("remains.csv"));
         CHECK(run.exitCode == 0);
         CHECK_THAT(run.err, Contains("warning") && Contains("F1-mo and F1-si") && Contains("maternal line"));
+        // Said once, not once per reading and once per resolving.
+        CHECK(run.err.find("F1-mo and F1-si") == run.err.rfind("F1-mo and F1-si"));
     }
     SECTION("a bad mtDNA line and a bad STR line are both listed, each with file and line") {
         writeFile(dir / "mt-remains.tsv", readFile(data("mtdna-remains.tsv")) + "U9\t16024-16365\t16129Z\n");

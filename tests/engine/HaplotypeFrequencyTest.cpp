@@ -4,22 +4,14 @@
 #include <cmath>
 
 #include "engine/HaplotypeFrequency.hpp"
+#include "tests/support/SharedFixtures.hpp"
 
 using kinmatch::engine::clopperPearsonUpper;
 using kinmatch::engine::regularisedIncompleteBeta;
 
 namespace {
 
-// P(X <= k | n, p) summed term by term: an independent route to the bound's defining equation.
-double binomialCdf(std::size_t k, std::size_t n, double p) {
-    double sum = 0.0;
-    for (std::size_t i = 0; i <= k; ++i) {
-        const double logTerm = std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) +
-                               static_cast<double>(i) * std::log(p) + static_cast<double>(n - i) * std::log1p(-p);
-        sum += std::exp(logTerm);
-    }
-    return sum;
-}
+using kinmatch::test::binomialCdf;
 
 }  // namespace
 

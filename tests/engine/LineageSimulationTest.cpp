@@ -23,11 +23,14 @@
 #include "formats/PedigreeReader.hpp"
 #include "formats/YstrReader.hpp"
 #include "tests/support/RunKinmatch.hpp"
+#include "tests/support/SharedFixtures.hpp"
 
 using namespace kinmatch;
 using namespace kinmatch::engine;
 
 namespace {
+
+using kinmatch::test::norstr;
 
 LineageSimulationOptions seeded(std::uint64_t seed) {
     LineageSimulationOptions o;
@@ -71,15 +74,6 @@ std::string mtText(const std::vector<mt::Haplotype>& haplotypes) {
     std::ostringstream out;
     formats::writeMtdnaTsv(out, haplotypes, {});
     return out.str();
-}
-
-const FrequencyTable& norstr() {
-    static const FrequencyTable table = [] {
-        Warnings warnings;
-        return formats::readFrequencyFile((test::testDataDir() / "frequencies" / "norstr-east-asia-2023.csv").string(),
-                                          warnings);
-    }();
-    return table;
 }
 
 }  // namespace

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <oneapi/tbb/parallel_for.h>
+
 #include <cstdint>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "engine/MtComparison.hpp"
@@ -105,6 +109,12 @@ TEST_CASE("search finds exactly the pairs comparing every reference finds (brute
         options.compare.hotspots = {};
         CHECK(checkAgainstBruteForce(queries, refs, options) > 1000);
     }
+    SECTION("exclusion at 1 difference: only identical haplotypes count") {
+        options.compare.exclusionDifferences = 1;
+        options.compare.inconclusiveDifferences = 1;
+        options.maxDifferences = 0;
+        CHECK(checkAgainstBruteForce(queries, refs, options) > 250);
+    }
     SECTION("a minimum overlap of 500 positions") {
         options.compare.minComparedPositions = 500;
         CHECK(checkAgainstBruteForce(queries, refs, options) > 500);
@@ -117,18 +127,28 @@ TEST_CASE("search stores references that compare alike once and counts every cop
     const auto refs = withCopies(base);
     const mt::Search search(refs, mt::SearchOptions{});
     CHECK(search.size() == refs.size());
-    // Plain copies and copies with an extra hotspot length variant are not new; shorter ranges are.
-    CHECK(search.distinctCount() < refs.size() - base.size() / 3);
-    CHECK(search.distinctCount() > base.size() / 2);
+    // Counted independently: plain copies and copies with an extra hotspot length variant are
+    // not new; shorter ranges are.
+    std::set<std::pair<std::vector<std::pair<int, int>>, std::vector<mt::Variant>>> distinct;
+    for (const auto& r : refs) {
+        std::vector<std::pair<int, int>> range;
+        for (const auto& i : r.range.intervals()) range.emplace_back(i.first, i.last);
+        distinct.emplace(range, mt::withoutHotspotLengthVariants(r, mt::defaultHotspots()).variants);
+    }
+    CHECK(search.distinctCount() == distinct.size());
+    CHECK(distinct.size() < refs.size() - base.size() / 3);
 }
 
 TEST_CASE("search results do not depend on query order or on the thread asking", "[mtdna][search]") {
     MtSimulator sim(77, true);
     const auto refs = sim.haplotypes(500, 12);
-    const auto queries = sim.haplotypes(80, 12);
+    const auto queries = sim.haplotypes(400, 12);
     const mt::Search search(refs, mt::SearchOptions{});
-    std::vector<std::vector<std::uint32_t>> forward, backward(queries.size());
+    std::vector<std::vector<std::uint32_t>> forward, backward(queries.size()), parallel(queries.size());
     for (const auto& q : queries) forward.push_back(search.find(q, true).found);
     for (std::size_t i = queries.size(); i-- > 0;) backward[i] = search.find(queries[i], true).found;
     CHECK(forward == backward);
+    // Each thread keeps its own scratch; many threads at once must not disturb each other.
+    tbb::parallel_for(std::size_t{0}, queries.size(), [&](std::size_t i) { parallel[i] = search.find(queries[i], true).found; });
+    CHECK(forward == parallel);
 }

@@ -7,10 +7,13 @@
 
 #include "engine/MtComparison.hpp"
 #include "engine/MtStatistic.hpp"
+#include "tests/support/SharedFixtures.hpp"
 
 namespace mt = kinmatch::engine::mt;
 
 namespace {
+
+using kinmatch::test::binomialCdf;
 
 mt::Variant v(int position, char base, int insertion = 0) {
     return {static_cast<std::uint16_t>(position), static_cast<std::uint8_t>(insertion), base};
@@ -27,17 +30,6 @@ mt::Haplotype hap(const std::string& name, std::vector<std::pair<int, int>> rang
 
 const std::vector<std::pair<int, int>> kCr{{16024, 576}};
 const std::vector<std::pair<int, int>> kHvs1{{16024, 16365}};
-
-// P(X <= k | n, p), term by term: the bound's defining equation, independent of the beta function.
-double binomialCdf(std::size_t k, std::size_t n, double p) {
-    double sum = 0.0;
-    for (std::size_t i = 0; i <= k; ++i) {
-        double term = std::pow(p, double(i)) * std::pow(1.0 - p, double(n - i));
-        for (std::size_t j = 0; j < i; ++j) term *= double(n - j) / double(j + 1);
-        sum += term;
-    }
-    return sum;
-}
 
 }  // namespace
 

@@ -20,20 +20,14 @@
 #include "formats/PedigreeReader.hpp"
 #include "formats/ProfileReader.hpp"
 #include "tests/support/RunKinmatch.hpp"
+#include "tests/support/SharedFixtures.hpp"
 
 using namespace kinmatch;
 using namespace kinmatch::engine;
 
 namespace {
 
-const FrequencyTable& norstr() {
-    static const FrequencyTable table = [] {
-        Warnings warnings;
-        return formats::readFrequencyFile((test::testDataDir() / "frequencies" / "norstr-east-asia-2023.csv").string(),
-                                          warnings);
-    }();
-    return table;
-}
+using kinmatch::test::norstr;
 
 MutationModel equalModel(double rate) {
     const MutationParameters p{MutationModelKind::kEqual, rate, 0.0, 0.5};

@@ -12,6 +12,7 @@
 
 #include "engine/HaplotypeFrequency.hpp"
 #include "engine/YStr.hpp"
+#include "tests/support/SharedFixtures.hpp"
 
 namespace ystr = kinmatch::engine::ystr;
 using ystr::Allele;
@@ -19,6 +20,8 @@ using ystr::Haplotype;
 using ystr::Outcome;
 
 namespace {
+
+using kinmatch::test::binomialCdf;
 
 ystr::AlleleSet alleles(std::initializer_list<const char*> labels) {
     ystr::AlleleSet set;
@@ -32,15 +35,6 @@ Haplotype haplotype(std::string sample, std::vector<std::pair<std::string, ystr:
     h.sample = std::move(sample);
     for (auto& [locus, set] : loci) h.loci.emplace(ystr::locusKey(locus), std::move(set));
     return h;
-}
-
-// P(X <= k | n, p) summed term by term, to check a Clopper-Pearson bound by its definition.
-double binomialCdf(std::size_t k, std::size_t n, double p) {
-    double sum = 0.0;
-    for (std::size_t i = 0; i <= k; ++i)
-        sum += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) +
-                        static_cast<double>(i) * std::log(p) + static_cast<double>(n - i) * std::log1p(-p));
-    return sum;
 }
 
 }  // namespace

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// What several test files need alike: the bundled NorSTR East Asian frequency table, and the
+// binomial sum every Clopper-Pearson bound is checked against.
+
+#include <cmath>
+#include <cstddef>
+
+#include "engine/CaseInput.hpp"
+#include "engine/Warnings.hpp"
+#include "formats/FrequencyReader.hpp"
+#include "tests/support/RunKinmatch.hpp"
+
+namespace kinmatch::test {
+
+/// tests/data/frequencies/norstr-east-asia-2023.csv, read once.
+inline const FrequencyTable& norstr() {
+    static const FrequencyTable table = [] {
+        Warnings warnings;
+        return formats::readFrequencyFile((testDataDir() / "frequencies" / "norstr-east-asia-2023.csv").string(),
+                                          warnings);
+    }();
+    return table;
+}
+
+/// P(X <= k | n, p), term by term in log space (no beta function): the equation the
+/// Clopper-Pearson upper bound solves, P(X <= x | n, bound) = 1 - confidence.
+inline double binomialCdf(std::size_t k, std::size_t n, double p) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i <= k; ++i)
+        sum += std::exp(std::lgamma(double(n) + 1.0) - std::lgamma(double(i) + 1.0) - std::lgamma(double(n - i) + 1.0) +
+                        double(i) * std::log(p) + double(n - i) * std::log1p(-p));
+    return sum;
+}
+
+}  // namespace kinmatch::test

@@ -175,12 +175,17 @@ Columns decodeHeader(const std::vector<std::string_view>& fields, const SourcePo
 }  // namespace
 
 std::vector<mt::Haplotype> readMtdnaHaplotypes(std::istream& in, const std::string& fileName, MtdnaLayout layout) {
+    // An .emp file is either a table with a header row or EMPOP's own submission layout; its
+    // first row tells which (see below).
+    bool empDecides = false;
     if (layout == MtdnaLayout::kAuto) {
         const auto dot = fileName.rfind('.');
-        layout = (dot != std::string::npos && equalsIgnoreCase(std::string_view(fileName).substr(dot), ".hsd"))
-                     ? MtdnaLayout::kHsd
-                     : MtdnaLayout::kTable;
+        const std::string_view extension = dot == std::string::npos ? "" : std::string_view(fileName).substr(dot);
+        layout = equalsIgnoreCase(extension, ".hsd") ? MtdnaLayout::kHsd : MtdnaLayout::kTable;
+        empDecides = equalsIgnoreCase(extension, ".emp");
     }
+    std::optional<mt::CoveredRange> empopRange;  // the current `#!` range (kEmpop)
+    std::string empopRangeText;
     TextLines lines(in, fileName);
     FieldSplitter splitter;
     std::optional<Columns> columns;
@@ -188,9 +193,37 @@ std::vector<mt::Haplotype> readMtdnaHaplotypes(std::istream& in, const std::stri
     std::unordered_set<std::string> seen;
     std::vector<mt::Variant> parsed;
     while (lines.next()) {
-        if (lines.blank() || lines.line().front() == '#') continue;
-        const auto& fields = splitter.split(lines.line(), '\t');
+        if (lines.blank()) continue;
         const SourcePos pos = lines.pos();
+        const std::string_view line = lines.line();
+        if (empDecides && line.starts_with("#!")) {
+            empDecides = false;
+            layout = MtdnaLayout::kEmpop;
+        } else if (empDecides && line.front() != '#') {  // a comment line leaves it to the next
+            empDecides = false;
+            try {
+                decodeHeader(splitter.split(line, '\t'), pos);
+            } catch (const InputError&) {
+                layout = MtdnaLayout::kEmpop;  // EMPOP's title line, not a header
+            }
+        }
+        if (layout == MtdnaLayout::kEmpop) {
+            if (line.starts_with("#!")) {
+                std::string_view text = line.substr(2);
+                while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+                empopRangeText = std::string(text);
+                try {
+                    empopRange = parseMtRange(empopRangeText);
+                } catch (const std::invalid_argument& e) {
+                    throw InputError(fileName, pos.line, "range line (#!): " + std::string(e.what()));
+                }
+                columns = Columns{0, 0, 2};  // the range comes from the #! line; field 2 is count or variant
+                continue;
+            }
+            if (!empopRange) continue;  // the title and origin lines before the first range
+        }
+        if (line.front() == '#') continue;
+        const auto& fields = splitter.split(line, '\t');
         if (!columns) {
             if (layout == MtdnaLayout::kHsd) {
                 columns = Columns{0, 1, 3};
@@ -210,7 +243,8 @@ std::vector<mt::Haplotype> readMtdnaHaplotypes(std::istream& in, const std::stri
         auto field = [&](std::size_t i) { return i < fields.size() ? fields[i] : std::string_view(); };
         const std::string sample(field(columns->sample));
         if (sample.empty()) throw InputError(fileName, pos.line, "field SampleName: empty");
-        if (fields.size() <= columns->range)
+        const bool empop = layout == MtdnaLayout::kEmpop;
+        if (!empop && fields.size() <= columns->range)
             throw InputError(fileName, pos.line, "sample " + quoted(sample) + ": the row has no Range field");
         if (!seen.insert(sample).second)
             throw InputError(fileName, pos.line, "field SampleName: sample " + quoted(sample) + " appears twice");
@@ -218,12 +252,30 @@ std::vector<mt::Haplotype> readMtdnaHaplotypes(std::istream& in, const std::stri
         mt::Haplotype h;
         h.sample = sample;
         h.source = pos;
-        try {
-            h.range = parseMtRange(field(columns->range));
-        } catch (const std::invalid_argument& e) {
-            throw InputError(fileName, pos.line, "field Range: " + std::string(e.what()));
+        std::string_view rangeText;
+        std::size_t firstVariant = columns->variants;
+        std::size_t count = 1;
+        if (empop) {
+            h.range = *empopRange;
+            rangeText = empopRangeText;
+            // The count column may be left out: a third field of digits only is a count.
+            const std::string_view third = field(2);
+            if (!third.empty() && third.find_first_not_of("0123456789") == std::string_view::npos) {
+                const auto [end, error] = std::from_chars(third.data(), third.data() + third.size(), count);
+                if (error != std::errc() || count == 0 || count > 1000000)
+                    throw InputError(fileName, pos.line,
+                                     "field Count: " + quoted(third) + " is not a number of samples from 1 to 10^6");
+                firstVariant = 3;
+            }
+        } else {
+            rangeText = field(columns->range);
+            try {
+                h.range = parseMtRange(rangeText);
+            } catch (const std::invalid_argument& e) {
+                throw InputError(fileName, pos.line, "field Range: " + std::string(e.what()));
+            }
         }
-        for (std::size_t i = columns->variants; i < fields.size(); ++i) {
+        for (std::size_t i = firstVariant; i < fields.size(); ++i) {
             const std::string_view text = fields[i];
             std::size_t a = 0;
             while (a < text.size()) {
@@ -242,15 +294,24 @@ std::vector<mt::Haplotype> readMtdnaHaplotypes(std::istream& in, const std::stri
                     if (!h.range.contains(v.position))
                         throw InputError(fileName, pos.line,
                                          "field Haplotype: " + quoted(token) + " lies outside the Range " +
-                                             quoted(field(columns->range)));
+                                             quoted(rangeText));
                     h.variants.push_back(v);
                 }
                 a = b;
             }
         }
         mt::normalise(h);  // throws InputError with this row's position
-        out.push_back(std::move(h));
+        for (std::size_t copy = 2; copy <= count; ++copy) {
+            mt::Haplotype same = h;
+            same.sample = sample + "#" + std::to_string(copy);
+            if (!seen.insert(same.sample).second)
+                throw InputError(fileName, pos.line, "field SampleName: sample " + quoted(same.sample) + " appears twice");
+            out.push_back(std::move(same));
+        }
+        out.insert(out.end() - static_cast<std::ptrdiff_t>(count - 1), std::move(h));
     }
+    if (layout == MtdnaLayout::kEmpop && !empopRange)
+        throw InputError(fileName, 0, "EMPOP file without a range line (#!<TAB>16024-576 before the haplotypes)");
     if (!columns) throw InputError(fileName, 0, "empty file (expected a header SampleName<TAB>Range<TAB>Haplotype)");
     if (out.empty()) throw InputError(fileName, 0, "no haplotypes after the header");
     return out;

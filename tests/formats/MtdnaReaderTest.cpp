@@ -130,3 +130,50 @@ TEST_CASE("malformed mtDNA files are rejected naming file, line and field", "[mt
     CHECK_THAT(errorOf("S1\t16024-576\t?\t16069T\nS2\t16024-576\t?\t315.2C\n", "lab.hsd"),
                Catch::StartsWith("lab.hsd:2: sample \"S2\": insertion 315.2C without 315.1"));
 }
+
+TEST_CASE("EMPOP's submission layout: title lines, #! range lines, sample, haplogroup, count, variants", "[mtdna]") {
+    // As empop.online describes its .emp files: two lines on the data set, then haplotypes
+    // headed by a range line that holds until the next one; "#" lines are comments.
+    const std::string emp =
+        "Made-up control regions for kinmatch tests, a.author@example.org\n"
+        "Nowhere (test data)\n"
+        "#!\t16024-16365 73-340\n"
+        "S1\tJ1c\t1\t16069T\t16126C\t73G\t315.1C\n"
+        "# two more samples share the next haplotype\n"
+        "S2\tH\t3\t16311C 263G\n"
+        "S3\tH\t263G\t309.1C\t315.1C\n"
+        "\n"
+        "#!\t16024-576\n"
+        "S4\tL3\t1\t16129A\t489C\n";
+    const auto hs = read(emp, "lab.emp");
+    REQUIRE(hs.size() == 6);
+    std::vector<std::string> names;
+    for (const auto& h : hs) names.push_back(h.sample);
+    CHECK(names == std::vector<std::string>{"S1", "S2", "S2#2", "S2#3", "S3", "S4"});
+    const auto hvs = parseMtRange("16024-16365;73-340");
+    for (std::size_t i = 0; i < 5; ++i) CHECK(hs[i].range == hvs);
+    CHECK(hs[5].range == parseMtRange("16024-576"));
+    CHECK(hs[1].variants == hs[3].variants);
+    CHECK(hs[4].source.line == 7);
+    // The same haplotypes written as the TSV of formats.md §6.
+    const auto tsv = read(
+        "SampleName\tRange\tHaplotype\n"
+        "S1\t16024-16365;73-340\t16069T 16126C 73G 315.1C\n"
+        "S2\t16024-16365;73-340\t16311C 263G\n"
+        "S3\t16024-16365;73-340\t263G 309.1C 315.1C\n"
+        "S4\t16024-576\t16129A 489C\n");
+    CHECK(hs[0].variants == tsv[0].variants);
+    CHECK(hs[1].variants == tsv[1].variants);
+    CHECK(hs[4].variants == tsv[2].variants);
+    CHECK(hs[5].variants == tsv[3].variants);
+
+    const std::string top = "Title\nOrigin\n#!\t16024-16365\n";
+    CHECK_THAT(errorOf(top + "S1\tH\t1\t73G\n", "lab.emp"),
+               Catch::StartsWith("lab.emp:4: field Haplotype: \"73G\" lies outside the Range"));
+    CHECK_THAT(errorOf(top + "S1\tH\t0\t16069T\n", "lab.emp"), Catch::StartsWith("lab.emp:4: field Count"));
+    CHECK_THAT(errorOf("Title\nOrigin\n#!\tall\n", "lab.emp"), Catch::StartsWith("lab.emp:3: range line (#!)"));
+    CHECK_THAT(errorOf("Title\nOrigin\nS1\tH\t1\t16069T\n", "lab.emp"),
+               Catch::StartsWith("lab.emp: EMPOP file without a range line"));
+    CHECK_THAT(errorOf(top + "S1\tH\t2\t16069T\nS1#2\tH\t1\t16069T\n", "lab.emp"),
+               Catch::StartsWith("lab.emp:5: field SampleName: sample \"S1#2\" appears twice"));
+}

@@ -3,6 +3,7 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/program_options.hpp>
 #include <charconv>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "cli/Commands.hpp"
@@ -230,6 +232,26 @@ std::string formatRow(const mt::Haplotype& q, const mt::Haplotype& r, const mt::
     return row;
 }
 
+// What decides a query's comparisons, as bytes: its range and its variants but for the hotspot
+// length variants (mt::compare leaves those out).
+std::string comparisonKey(const mt::Haplotype& h, const std::vector<mt::Hotspot>& hotspots) {
+    std::string key;
+    auto put = [&key](unsigned value, int bytes) {
+        for (int b = 0; b < bytes; ++b) key += static_cast<char>((value >> (8 * b)) & 0xff);
+    };
+    for (const auto& i : h.range.intervals()) {
+        put(i.first, 2);
+        put(i.last, 2);
+    }
+    put(0, 2);  // ranges end; no interval starts at 0
+    for (const auto& v : mt::withoutHotspotLengthVariants(h, hotspots).variants) {
+        put(v.position, 2);
+        put(v.insertion, 1);
+        put(static_cast<unsigned char>(v.base), 1);
+    }
+    return key;
+}
+
 std::vector<mt::Haplotype> sortedByName(std::vector<mt::Haplotype> haplotypes) {
     // Output order must not depend on input order.
     std::sort(haplotypes.begin(), haplotypes.end(), [](const auto& a, const auto& b) { return a.sample < b.sample; });
@@ -257,12 +279,27 @@ int runMtdnaCompare(const std::vector<std::string>& args, const std::string& com
 
     std::vector<std::string> rows(queries.size());
     std::vector<std::size_t> uncovered(queries.size(), 0);  // cannot_exclude pairs no database haplotype covers
+    // Counting, queries that compare alike (same range, same variants but for hotspot length
+    // variants) have the same counts: a quarter of simulated remains repeat another's. Each is
+    // searched once, by the first of its kind.
+    std::vector<std::size_t> firstOfKind(queries.size());
+    for (std::size_t qi = 0; qi < queries.size(); ++qi) firstOfKind[qi] = qi;
+    if (search && s.counts) {
+        std::unordered_map<std::string, std::size_t> seen;
+        for (std::size_t qi = 0; qi < queries.size(); ++qi)
+            firstOfKind[qi] = seen.emplace(comparisonKey(queries[qi], compareOptions.hotspots), qi).first->second;
+    }
+    std::vector<std::size_t> toSearch;
+    for (std::size_t qi = 0; qi < queries.size(); ++qi)
+        if (firstOfKind[qi] == qi) toSearch.push_back(qi);
+    std::vector<std::array<std::size_t, 3>> counted(queries.size());  // candidates, cannot_exclude, inconclusive
     // A blind search at national scale runs for minutes: say how far it is. The reporter is not
     // thread-safe, so whichever thread finds it free reports.
     const auto progress = stderrProgress("mtdna compare", s.quiet);
     std::atomic<std::size_t> queriesDone{0};
     std::mutex progressMutex;
-    tbb::parallel_for(std::size_t{0}, queries.size(), [&](std::size_t qi) {
+    tbb::parallel_for(std::size_t{0}, toSearch.size(), [&](std::size_t i) {
+        const std::size_t qi = toSearch[i];
         const auto& q = queries[qi];
         std::size_t candidates = 0;
         std::size_t cannotExclude = 0;
@@ -300,17 +337,21 @@ int runMtdnaCompare(const std::vector<std::string>& args, const std::string& com
                 if (!s.counts) emit(r, std::move(c));
             }
         }
-        if (s.counts)
-            rows[qi] = q.sample + '\t' + std::to_string(candidates) + '\t' + std::to_string(cannotExclude) + '\t' +
-                       std::to_string(inconclusive) + '\n';
+        counted[qi] = {candidates, cannotExclude, inconclusive};
         // The last query's line comes after the loop, once; a count read under the lock never
         // goes backwards.
-        if (++queriesDone < queries.size() && progress && progressMutex.try_lock()) {
-            progress("queries", queriesDone.load(), queries.size());
+        if (++queriesDone < toSearch.size() && progress && progressMutex.try_lock()) {
+            progress("queries", queriesDone.load(), toSearch.size());
             progressMutex.unlock();
         }
     });
-    if (progress) progress("queries", queries.size(), queries.size());
+    if (progress) progress("queries", toSearch.size(), toSearch.size());
+    if (s.counts)
+        for (std::size_t qi = 0; qi < queries.size(); ++qi) {
+            const auto& [candidates, cannotExclude, inconclusive] = counted[firstOfKind[qi]];
+            rows[qi] = queries[qi].sample + '\t' + std::to_string(candidates) + '\t' + std::to_string(cannotExclude) +
+                       '\t' + std::to_string(inconclusive) + '\n';
+        }
 
     std::vector<std::string> warnings;
     std::size_t uncoveredPairs = 0;

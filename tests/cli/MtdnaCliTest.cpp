@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/CliChecks.hpp"
 #include "tests/support/RunKinmatch.hpp"
 #include "tests/support/SharedFixtures.hpp"
 
@@ -251,6 +252,39 @@ TEST_CASE("mtdna compare --counts and --max-differences refuse what they cannot 
     CHECK_THAT(weighed.err, Contains("--database"));
     const auto help = runKinmatch({"mtdna", "compare", "--help"});
     CHECK_THAT(help.out, Contains("--counts") && Contains("--max-differences"));
+}
+
+TEST_CASE("mtdna compare --counts gives queries that compare alike the same counts, as --all does",
+          "[mtdna][cli]") {
+    // UR-0042 again under two names, once with an extra hotspot length variant (309.1C, which
+    // comparisons leave out), and its HVS-I variants over HVS-I and over the control region
+    // (different ranges: each searched on its own).
+    TempDir dir;
+    std::string queries = readFile(dataFile("query.tsv"));
+    const std::string hvs1 = "16069T 16126C";
+    queries += "UR-0042-copy\t16024-16569;1-576\t16069T 16126C 16519C 73G 185A 228A 263G 295T 315.1C 462T 489C\n";
+    queries += "UR-0042-hot\t16024-16569;1-576\t16069T 16126C 16519C 73G 185A 228A 263G 295T 309.1C 315.1C 462T 489C\n";
+    queries += "UR-0042-hvs1\t16024-16365\t" + hvs1 + "\n";
+    // The same variants over the whole control region: other counts (73G etc. now differ).
+    queries += "UR-0042-cr\t16024-576\t" + hvs1 + "\n";
+    writeFile(dir / "q.tsv", queries);
+    auto counts = [&](bool all) {
+        std::vector<std::string> args{"mtdna", "compare", "-q", (dir / "q.tsv").string(), "-r",
+                                      dataFile("references.hsd"), "--counts", "--no-version", "--quiet"};
+        if (all) args.push_back("--all");
+        std::map<std::string, std::string> byQuery;
+        const RunOutput run = runKinmatch(args);
+        REQUIRE(run.exitCode == 0);
+        for (const auto& row : namedRows(run.out)) byQuery[row.at("query")] = row.at("cannot_exclude") + "/" + row.at("inconclusive");
+        return byQuery;
+    };
+    const auto indexed = counts(false);
+    const auto all = counts(true);
+    REQUIRE(indexed.size() == 8);
+    CHECK(indexed == all);
+    CHECK(indexed.at("UR-0042-hvs1") != indexed.at("UR-0042-cr"));
+    CHECK(indexed.at("UR-0042-copy") == indexed.at("UR-0042"));
+    CHECK(indexed.at("UR-0042-hot") == indexed.at("UR-0042"));
 }
 
 TEST_CASE("The sample case's mtDNA: every true remains cannot be excluded from its maternal relatives",

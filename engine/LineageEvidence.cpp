@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "engine/Errors.hpp"
 #include "engine/Lineage.hpp"
@@ -59,6 +61,27 @@ class LineageEvidence::YstrCountCache {
 
   private:
     std::map<std::vector<std::string>, ystr::Database::Count> counts_;
+};
+
+// The log10 LR of one remains' mtDNA matches (cannot_exclude) per compared range: the database
+// count depends only on the remains' haplotype and that range, and most relatives share one of
+// a few ranges.
+class LineageEvidence::MtWeightCache {
+  public:
+    double log10Lr(const mt::Haplotype& remains, const mt::Haplotype& reference, const mt::Database* database) {
+        if (!database) return 0.0;  // as mt::weigh: no database, no weight
+        mt::CoveredRange common = remains.range.intersect(reference.range);
+        for (const auto& [range, value] : weights_)
+            if (range == common) return value;
+        const mt::DatabaseCount count = database->count(remains, common);
+        // As mt::weigh: a bound of 1 (no database haplotype covers the range) carries no weight.
+        const double value = count.upperBound >= 1.0 ? 0.0 : -std::log10(count.upperBound);
+        weights_.emplace_back(std::move(common), value);
+        return value;
+    }
+
+  private:
+    std::vector<std::pair<mt::CoveredRange, double>> weights_;
 };
 
 LineageEvidence::LineageEvidence(const PreparedCase& prepared, std::optional<MtInputs> mtdna,
@@ -171,7 +194,7 @@ LineageEvidence::LineageEvidence(const PreparedCase& prepared, std::optional<MtI
 
 LineageEvidence::~LineageEvidence() = default;
 
-SystemEvidence LineageEvidence::mtdnaEvidence(int remains, const MissingLines& lines, bool quick) const {
+SystemEvidence LineageEvidence::mtdnaEvidence(int remains, const MissingLines& lines, MtWeightCache* weights) const {
     SystemEvidence evidence;
     const int own = remainsMt_[static_cast<std::size_t>(remains)];
     if (own < 0) return evidence;  // not_typed
@@ -180,18 +203,22 @@ SystemEvidence LineageEvidence::mtdnaEvidence(int remains, const MissingLines& l
         return evidence;
     }
     const mt::Haplotype& query = mt_->remains[static_cast<std::size_t>(own)];
-    if (quick) {
-        // Most pairs of a run are exclusions: settle those without listing differences. The
-        // value is the one the full path below gives.
+    if (weights) {
+        // Ranking needs the value alone: the one the full path below gives, from the same
+        // relative (the nearest the remains can be compared with), without listing differences.
         for (const Relative& relative : lines.maternal) {
-            const mt::Outcome outcome =
-                mt::quickOutcome(query, mt_->references[static_cast<std::size_t>(relative.haplotype)], mt_->options);
+            const mt::Haplotype& reference = mt_->references[static_cast<std::size_t>(relative.haplotype)];
+            const mt::Outcome outcome = mt::quickOutcome(query, reference, mt_->options);
             if (outcome == mt::Outcome::kInsufficientOverlap) continue;
-            if (outcome != mt::Outcome::kExclusion) break;
             evidence.outcome = mt::outcomeName(outcome);
-            evidence.log10Lr = -std::numeric_limits<double>::infinity();
-            return evidence;
+            if (outcome == mt::Outcome::kExclusion)
+                evidence.log10Lr = -std::numeric_limits<double>::infinity();
+            else if (outcome == mt::Outcome::kCannotExclude)
+                evidence.log10Lr = weights->log10Lr(query, reference, mt_->database.get());
+            return evidence;  // inconclusive: log10 LR 0
         }
+        evidence.outcome = mt::outcomeName(mt::Outcome::kInsufficientOverlap);
+        return evidence;  // no relative to compare with: log10 LR 0
     }
     // The nearest relative the remains can be compared with; failing all, the nearest.
     const Relative* chosen = &lines.maternal.front();
@@ -266,9 +293,10 @@ SystemEvidence LineageEvidence::ystrEvidence(int remains, const MissingLines& li
 void LineageEvidence::log10Lrs(int remains, std::span<double> out) const {
     if (out.size() != missing_.size()) throw std::invalid_argument("LineageEvidence: one value per missing person");
     YstrCountCache cache;
+    MtWeightCache weights;
     for (std::size_t k = 0; k < missing_.size(); ++k) {
         double sum = 0.0;
-        if (mt_) sum += mtdnaEvidence(remains, missing_[k], true).log10Lr;
+        if (mt_) sum += mtdnaEvidence(remains, missing_[k], &weights).log10Lr;
         if (y_) sum += ystrEvidence(remains, missing_[k], &cache).log10Lr;
         out[k] = sum;
     }
@@ -284,7 +312,7 @@ int LineageEvidence::missingIndex(int family, int missingPerson) const {
 PairLineage LineageEvidence::evaluate(int remains, int family, int missingPerson) const {
     const MissingLines& lines = missing_[static_cast<std::size_t>(missingIndex(family, missingPerson))];
     PairLineage pair;
-    if (mt_) pair.mtdna = mtdnaEvidence(remains, lines, false);
+    if (mt_) pair.mtdna = mtdnaEvidence(remains, lines, nullptr);
     if (y_) pair.ystr = ystrEvidence(remains, lines, nullptr);
     return pair;
 }

@@ -115,9 +115,12 @@ class LineageEvidence final : public PairEvidence {
         std::vector<Relative> paternal;  // typed for Y-STRs, nearest first
     };
     class YstrCountCache;
+    class MtWeightCache;
 
-    // `quick`: only outcome and log10Lr are needed (ranking), exclusions settled early.
-    SystemEvidence mtdnaEvidence(int remains, const MissingLines& lines, bool quick) const;
+    // `weights` (ranking): only log10Lr is needed, and it is settled without listing
+    // differences, with the weights of one remains' matches kept per compared range.
+    // Null: the full evidence (evaluate).
+    SystemEvidence mtdnaEvidence(int remains, const MissingLines& lines, MtWeightCache* weights) const;
     SystemEvidence ystrEvidence(int remains, const MissingLines& lines, YstrCountCache* cache) const;
     int missingIndex(int family, int missingPerson) const;
 

@@ -5,6 +5,8 @@
 // documented band, the ranges and kits labs report, and files that read back unchanged.
 
 #include <algorithm>
+#include <cstring>
+#include <memory>
 #include <catch2/catch.hpp>
 #include <map>
 #include <set>
@@ -14,8 +16,10 @@
 
 #include "engine/Errors.hpp"
 #include "engine/Lineage.hpp"
+#include "engine/LineageEvidence.hpp"
 #include "engine/LineageSimulation.hpp"
 #include "engine/MtComparison.hpp"
+#include "engine/MtStatistic.hpp"
 #include "engine/Simulation.hpp"
 #include "formats/FrequencyReader.hpp"
 #include "formats/MtdnaReader.hpp"
@@ -432,4 +436,65 @@ TEST_CASE("The sample case's Y-STRs: paternal relatives agree except for the one
     std::size_t twoCopies = 0;
     for (const auto& h : database.haplotypes) twoCopies += h.loci.count("DYS385") && h.loci.at("DYS385").size() == 2;
     CHECK(twoCopies > 1000);
+}
+
+TEST_CASE("On a simulated case, the lineage values ranking uses are the per-pair values, bit for bit",
+          "[lineage-simulation][lineage]") {
+    // Ranking takes each remains' values in bulk (LineageEvidence::log10Lrs: quick outcomes,
+    // database weights kept per compared range); reports take them pair by pair (evaluate:
+    // full comparison). On realistic data, with every outcome present, they must agree.
+    SimulationOptions caseOptions;
+    caseOptions.families = 150;
+    caseOptions.remains = 120;
+    caseOptions.markers = 3;
+    caseOptions.seed = 9;
+    const MutationParameters none{MutationModelKind::kNone, 0.0, 0.0, 0.5};
+    const Simulation simulation(norstr(), MutationModel{none, none}, caseOptions);
+    const LineageSimulation lineages(seeded(9));
+    const LineageProfiles references = lineages.caseReferences(simulation, 0, 150);
+    const LineageProfiles remains = lineages.caseRemains(simulation, 0, 120);
+    ProfileSet referenceProfiles = simulation.references(0, 150);
+    ProfileSet remainsProfiles = simulation.remains(0, 120).profiles;
+    // Samples typed only for mtDNA join as untyped profiles, as `kinmatch match` adds them.
+    auto addUntyped = [](ProfileSet& profiles, const std::vector<mt::Haplotype>& haplotypes) {
+        std::set<std::string> names;
+        for (const auto& p : profiles.profiles) names.insert(p.sampleName);
+        for (const auto& h : haplotypes)
+            if (names.insert(h.sample).second) profiles.profiles.push_back(Profile{h.sample, {}, {}, h.source});
+    };
+    addUntyped(referenceProfiles, references.mtdna);
+    addUntyped(remainsProfiles, remains.mtdna);
+    Warnings warnings;
+    const PreparedCase prepared =
+        prepareCase(norstr(), referenceProfiles, simulation.pedigrees(0, 150), remainsProfiles, {}, warnings);
+    lineage::MtInputs mt;
+    mt.references = references.mtdna;
+    mt.remains = remains.mtdna;
+    mt.database = std::make_shared<const mt::Database>(lineages.mtDatabase(1u << 30, 3000), mt.options, 0.95);
+    const lineage::LineageEvidence evidence(prepared, std::move(mt), std::nullopt);
+
+    std::map<std::string, int> outcomes;
+    int weighed = 0;
+    std::size_t missingCount = 0;
+    for (const auto& f : prepared.families) missingCount += f.missingPersons.size();
+    for (int r = 0; r < static_cast<int>(prepared.remains.size()); ++r) {
+        std::vector<double> bulk(missingCount);
+        evidence.log10Lrs(r, bulk);
+        std::size_t k = 0;
+        for (std::size_t f = 0; f < prepared.families.size(); ++f)
+            for (int p : prepared.families[f].missingPersons) {
+                const lineage::PairLineage pair = evidence.evaluate(r, static_cast<int>(f), p);
+                const double single = pair.log10Lr();
+                INFO("remains " << prepared.remains[static_cast<std::size_t>(r)].name << ", family "
+                                << prepared.families[f].name << ": " << single << " vs " << bulk[k]);
+                REQUIRE(std::memcmp(&single, &bulk[k], sizeof single) == 0);
+                ++outcomes[std::string(pair.mtdna->outcome)];
+                weighed += pair.mtdna->log10Lr > 0.0;
+                ++k;
+            }
+    }
+    CHECK(outcomes["exclusion"] > 1000);
+    CHECK(outcomes["cannot_exclude"] > 50);
+    CHECK(outcomes["inconclusive"] > 5);
+    CHECK(weighed > 50);
 }

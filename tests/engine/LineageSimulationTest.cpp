@@ -42,6 +42,34 @@ LineageSimulationOptions seeded(std::uint64_t seed) {
     return o;
 }
 
+// A simulated case without mutation (`markers` STR markers) and its lineage results.
+struct LineageCase {
+    static SimulationOptions optionsOf(std::size_t families, std::size_t remains, std::size_t markers,
+                                       std::uint64_t seed) {
+        SimulationOptions o;
+        o.families = families;
+        o.remains = remains;
+        o.markers = markers;
+        o.seed = seed;
+        return o;
+    }
+    static MutationModel noMutation() {
+        const MutationParameters none{MutationModelKind::kNone, 0.0, 0.0, 0.5};
+        return MutationModel{none, none};
+    }
+    LineageCase(std::size_t families, std::size_t remainsCount, std::size_t markers, std::uint64_t seed)
+        : options(optionsOf(families, remainsCount, markers, seed)),
+          simulation(norstr(), noMutation(), options),
+          lineages(seeded(seed)),
+          references(lineages.caseReferences(simulation, 0, families)),
+          remains(lineages.caseRemains(simulation, 0, remainsCount)) {}
+    const SimulationOptions options;
+    const Simulation simulation;
+    const LineageSimulation lineages;
+    const LineageProfiles references;
+    const LineageProfiles remains;
+};
+
 PersonRecord person(std::string id, std::string father, std::string mother, Sex sex, std::string sample = ".",
                     bool missing = false) {
     return PersonRecord{std::move(id), std::move(father), std::move(mother), sex, std::move(sample), missing, {}};
@@ -289,16 +317,11 @@ TEST_CASE("Simulated mtDNA files read back through the mtDNA reader unchanged", 
 }
 
 TEST_CASE("A simulated case's true remains carry their missing person's lineages", "[lineage-simulation]") {
-    SimulationOptions caseOptions;
-    caseOptions.families = 300;
-    caseOptions.remains = 200;
-    caseOptions.markers = 5;
-    caseOptions.seed = 4;
-    const MutationParameters none{MutationModelKind::kNone, 0.0, 0.0, 0.5};
-    const Simulation simulation(norstr(), MutationModel{none, none}, caseOptions);
-    const LineageSimulation lineages(seeded(4));
-    const LineageProfiles references = lineages.caseReferences(simulation, 0, 300);
-    const LineageProfiles remains = lineages.caseRemains(simulation, 0, 200);
+    const LineageCase sim(300, 200, 5, 4);
+    const Simulation& simulation = sim.simulation;
+    const LineageSimulation& lineages = sim.lineages;
+    const LineageProfiles& references = sim.references;
+    const LineageProfiles& remains = sim.remains;
     // A slice agrees with the whole.
     const auto tail = lineages.caseRemains(simulation, 150, 50).mtdna;
     CHECK(mtText(tail) ==
@@ -443,16 +466,10 @@ TEST_CASE("On a simulated case, the lineage values ranking uses are the per-pair
     // Ranking takes each remains' values in bulk (LineageEvidence::log10Lrs: quick outcomes,
     // database weights kept per compared range); reports take them pair by pair (evaluate:
     // full comparison). On realistic data, with every outcome present, they must agree.
-    SimulationOptions caseOptions;
-    caseOptions.families = 150;
-    caseOptions.remains = 120;
-    caseOptions.markers = 3;
-    caseOptions.seed = 9;
-    const MutationParameters none{MutationModelKind::kNone, 0.0, 0.0, 0.5};
-    const Simulation simulation(norstr(), MutationModel{none, none}, caseOptions);
-    const LineageSimulation lineages(seeded(9));
-    const LineageProfiles references = lineages.caseReferences(simulation, 0, 150);
-    const LineageProfiles remains = lineages.caseRemains(simulation, 0, 120);
+    const LineageCase sim(150, 120, 3, 9);
+    const Simulation& simulation = sim.simulation;
+    const LineageProfiles& references = sim.references;
+    const LineageProfiles& remains = sim.remains;
     ProfileSet referenceProfiles = simulation.references(0, 150);
     ProfileSet remainsProfiles = simulation.remains(0, 120).profiles;
     // Samples typed only for mtDNA join as untyped profiles, as `kinmatch match` adds them.
@@ -470,7 +487,7 @@ TEST_CASE("On a simulated case, the lineage values ranking uses are the per-pair
     lineage::MtInputs mt;
     mt.references = references.mtdna;
     mt.remains = remains.mtdna;
-    mt.database = std::make_shared<const mt::Database>(lineages.mtDatabase(1u << 30, 3000), mt.options, 0.95);
+    mt.database = std::make_shared<const mt::Database>(sim.lineages.mtDatabase(1u << 30, 3000), mt.options, 0.95);
     const lineage::LineageEvidence evidence(prepared, std::move(mt), std::nullopt);
 
     std::map<std::string, int> outcomes;

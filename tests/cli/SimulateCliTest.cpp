@@ -18,6 +18,7 @@
 #include "formats/MtdnaReader.hpp"
 #include "formats/YstrReader.hpp"
 #include "tests/support/RunKinmatch.hpp"
+#include "tests/support/SharedFixtures.hpp"
 
 using Catch::Matchers::Contains;
 using namespace kinmatch::test;
@@ -262,17 +263,7 @@ namespace {
 const std::vector<std::string> kLineageOutputs{"mtdna-database.tsv", "mtdna-references.tsv", "mtdna-remains.tsv",
                                                "ystr-database.csv",  "ystr-references.csv",  "ystr-remains.csv"};
 
-// The same haplotype sets, compared sample by sample.
-void checkSameMt(const std::vector<kinmatch::engine::mt::Haplotype>& read,
-                 const std::vector<kinmatch::engine::mt::Haplotype>& made) {
-    REQUIRE(read.size() == made.size());
-    for (std::size_t i = 0; i < read.size(); ++i) {
-        INFO(made[i].sample);
-        CHECK(read[i].sample == made[i].sample);
-        CHECK(read[i].range == made[i].range);
-        CHECK(read[i].variants == made[i].variants);
-    }
-}
+using kinmatch::test::checkSameMt;
 
 void checkSameY(const kinmatch::engine::ystr::HaplotypeSet& read,
                 const std::vector<kinmatch::engine::ystr::Haplotype>& made) {

@@ -306,14 +306,7 @@ TEST_CASE("Simulated mtDNA files read back through the mtDNA reader unchanged", 
         for (auto& h : simulation.familyReferences(family, key).mtdna) written.push_back(std::move(h));
     for (std::size_t i = 500; i < written.size(); ++i) written[i].sample += "-" + std::to_string(i);
     std::istringstream in(mtText(written));
-    const auto read = formats::readMtdnaHaplotypes(in, "simulated.tsv");
-    REQUIRE(read.size() == written.size());
-    for (std::size_t i = 0; i < read.size(); ++i) {
-        INFO(written[i].sample);
-        CHECK(read[i].sample == written[i].sample);
-        CHECK(read[i].range == written[i].range);
-        CHECK(read[i].variants == written[i].variants);
-    }
+    test::checkSameMt(formats::readMtdnaHaplotypes(in, "simulated.tsv"), written);
 }
 
 TEST_CASE("A simulated case's true remains carry their missing person's lineages", "[lineage-simulation]") {
@@ -340,6 +333,21 @@ TEST_CASE("A simulated case's true remains carry their missing person's lineages
     std::map<std::string, const FamilyRecord*> families;
     for (const auto& f : pedigrees.families) families[f.name] = &f;
 
+    // Calls visit(haplotype) for each typed relative on the line `relatives` picks (maternal or
+    // paternal) of the missing person a true remains is.
+    auto forEachLineRelative = [&](const std::string& remainsSample, auto relatives, const auto& bySample,
+                                   auto&& visit) {
+        const TruthRow& row = truth.at(remainsSample);
+        const FamilyRecord& family = *families.at(row.family);
+        for (const auto& lines : lineage::linesOf(family)) {
+            if (family.persons[static_cast<std::size_t>(lines.missing)].id != row.missing) continue;
+            for (const auto& relative : lines.*relatives) {
+                const auto it = bySample.find(family.persons[static_cast<std::size_t>(relative.person)].sample);
+                if (it != bySample.end()) visit(*it->second);
+            }
+        }
+    };
+
     int compared = 0;
     int excluded = 0;
     int unrelatedCompared = 0;
@@ -355,16 +363,11 @@ TEST_CASE("A simulated case's true remains carry their missing person's lineages
             }
             continue;
         }
-        const FamilyRecord& family = *families.at(row.family);
-        for (const auto& lines : lineage::linesOf(family)) {
-            if (family.persons[static_cast<std::size_t>(lines.missing)].id != row.missing) continue;
-            for (const auto& relative : lines.maternal) {
-                const auto it = mtBySample.find(family.persons[static_cast<std::size_t>(relative.person)].sample);
-                if (it == mtBySample.end()) continue;
-                ++compared;
-                excluded += mt::compare(h, *it->second, {}).outcome == mt::Outcome::kExclusion;
-            }
-        }
+        forEachLineRelative(h.sample, &lineage::MissingPersonLines::maternal, mtBySample,
+                            [&](const mt::Haplotype& relative) {
+                                ++compared;
+                                excluded += mt::compare(h, relative, {}).outcome == mt::Outcome::kExclusion;
+                            });
     }
     // Germline rate 0.01 over 1-3 meioses: almost never two differences.
     CHECK(compared > 60);
@@ -376,20 +379,14 @@ TEST_CASE("A simulated case's true remains carry their missing person's lineages
     int yCompared = 0;
     int yExcluded = 0;
     for (const auto& h : remains.ystr) {
-        const TruthRow& row = truth.at(h.sample);
-        if (row.family == ".") continue;
-        const FamilyRecord& family = *families.at(row.family);
-        for (const auto& lines : lineage::linesOf(family)) {
-            if (family.persons[static_cast<std::size_t>(lines.missing)].id != row.missing) continue;
-            for (const auto& relative : lines.paternal) {
-                const auto it = yBySample.find(family.persons[static_cast<std::size_t>(relative.person)].sample);
-                if (it == yBySample.end()) continue;
-                ++yCompared;
-                int differing = 0;
-                for (const auto& locus : ystr::compare(h, *it->second)) differing += locus.differs();
-                yExcluded += differing >= 2;
-            }
-        }
+        if (truth.at(h.sample).family == ".") continue;
+        forEachLineRelative(h.sample, &lineage::MissingPersonLines::paternal, yBySample,
+                            [&](const ystr::Haplotype& relative) {
+                                ++yCompared;
+                                int differing = 0;
+                                for (const auto& locus : ystr::compare(h, relative)) differing += locus.differs();
+                                yExcluded += differing >= 2;
+                            });
     }
     CHECK(yCompared > 10);
     CHECK(yExcluded * 10 <= yCompared);

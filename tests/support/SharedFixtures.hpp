@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// What several test files need alike: the bundled NorSTR East Asian frequency table, and the
-// binomial sum every Clopper-Pearson bound is checked against.
+// What several test files need alike: the bundled NorSTR East Asian frequency table, the
+// binomial sum every Clopper-Pearson bound is checked against, and a sample-by-sample check
+// that mtDNA haplotypes read back from a file are the ones written.
+
+#include <catch2/catch.hpp>
 
 #include <cmath>
 #include <cstddef>
+#include <vector>
 
 #include "engine/CaseInput.hpp"
+#include "engine/MtHaplotype.hpp"
 #include "engine/Warnings.hpp"
 #include "formats/FrequencyReader.hpp"
 #include "tests/support/RunKinmatch.hpp"
@@ -32,6 +37,17 @@ inline double binomialCdf(std::size_t k, std::size_t n, double p) {
         sum += std::exp(std::lgamma(double(n) + 1.0) - std::lgamma(double(i) + 1.0) - std::lgamma(double(n - i) + 1.0) +
                         double(i) * std::log(p) + double(n - i) * std::log1p(-p));
     return sum;
+}
+
+/// The same haplotype sets, compared sample by sample (name, range, variants).
+inline void checkSameMt(const std::vector<engine::mt::Haplotype>& read, const std::vector<engine::mt::Haplotype>& made) {
+    REQUIRE(read.size() == made.size());
+    for (std::size_t i = 0; i < read.size(); ++i) {
+        INFO(made[i].sample);
+        CHECK(read[i].sample == made[i].sample);
+        CHECK(read[i].range == made[i].range);
+        CHECK(read[i].variants == made[i].variants);
+    }
 }
 
 }  // namespace kinmatch::test

@@ -73,9 +73,7 @@ class LineageEvidence::MtWeightCache {
         mt::CoveredRange common = remains.range.intersect(reference.range);
         for (const auto& [range, value] : weights_)
             if (range == common) return value;
-        const mt::DatabaseCount count = database->count(remains, common);
-        // As mt::weigh: a bound of 1 (no database haplotype covers the range) carries no weight.
-        const double value = count.upperBound >= 1.0 ? 0.0 : -std::log10(count.upperBound);
+        const double value = mt::log10LrOfCount(database->count(remains, common));
         weights_.emplace_back(std::move(common), value);
         return value;
     }

@@ -8,16 +8,12 @@
 
 namespace kinmatch::engine::mt {
 
-namespace {
-
-bool inHotspot(const Variant& v, const std::vector<Hotspot>& hotspots) noexcept {
+bool isHotspotLengthVariant(const Variant& v, const std::vector<Hotspot>& hotspots) noexcept {
     if (v.insertion == 0 && v.base != '-') return false;
     for (const auto& h : hotspots)
         if (h.first <= v.position && v.position <= h.last) return true;
     return false;
 }
-
-}  // namespace
 
 std::vector<Hotspot> defaultHotspots() {
     return {{303, 315}, {452, 455}, {456, 463}, {568, 573}, {956, 965}, {5895, 5899}, {8272, 8276}, {8281, 8285},
@@ -67,7 +63,7 @@ void walkDifferences(const Haplotype& a, const Haplotype& b, const CompareOption
     auto implicitBase = [&](const Variant& key) -> char {
         return key.insertion == 0 ? ref[key.position - 1u] : char(0);
     };
-    auto counts = [&](const Variant& v) { return inCommon(v.position) && !inHotspot(v, options.hotspots); };
+    auto counts = [&](const Variant& v) { return inCommon(v.position) && !isHotspotLengthVariant(v, options.hotspots); };
     auto ia = a.variants.begin();
     auto ib = b.variants.begin();
     auto skip = [&](auto& it, auto end) {
@@ -148,7 +144,7 @@ Haplotype withoutHotspotLengthVariants(const Haplotype& h, const std::vector<Hot
     out.range = h.range;
     out.source = h.source;
     for (const auto& v : h.variants)
-        if (!inHotspot(v, hotspots)) out.variants.push_back(v);
+        if (!isHotspotLengthVariant(v, hotspots)) out.variants.push_back(v);
     return out;
 }
 

@@ -79,6 +79,10 @@ Outcome quickOutcome(const Haplotype& a, const Haplotype& b, const CompareOption
 /// The outcome `options` gives to a difference count and overlap.
 Outcome classify(std::size_t differences, std::size_t comparedPositions, const CompareOptions& options) noexcept;
 
+/// True for a length variant (an insertion, or a deletion) at a position inside one of
+/// `hotspots`: what `compare` leaves out of both samples.
+bool isHotspotLengthVariant(const Variant& v, const std::vector<Hotspot>& hotspots) noexcept;
+
 /// `h` without the length variants in `hotspots` (what `compare` compares).
 Haplotype withoutHotspotLengthVariants(const Haplotype& h, const std::vector<Hotspot>& hotspots);
 

@@ -19,13 +19,6 @@ std::uint64_t itemHash(std::uint16_t position, std::uint8_t insertion, char base
     return mix((std::uint64_t{position} << 16) | (std::uint64_t{insertion} << 8) | static_cast<unsigned char>(base));
 }
 
-bool inHotspotLength(const Variant& v, const std::vector<Hotspot>& hotspots) {
-    if (v.insertion == 0 && v.base != '-') return false;
-    for (const auto& h : hotspots)
-        if (h.first <= v.position && v.position <= h.last) return true;
-    return false;
-}
-
 // Every hash of the variant set (restricted to `region`) with at most d items removed, for
 // every resolution of its heteroplasmies, appended to `out`.
 void neighbourhood(const std::vector<Variant>& variants, const Index::BlockMask& region, std::size_t d,
@@ -97,7 +90,7 @@ Index::Index(std::span<const Haplotype> references, IndexOptions options) : opti
         const Haplotype& h = references[r];
         Entry e;
         for (const auto& v : h.variants) {
-            if (inHotspotLength(v, options_.hotspots)) continue;
+            if (isHotspotLengthVariant(v, options_.hotspots)) continue;
             e.variants.push_back(v);
             if (isHeteroplasmy(v.base)) ++e.heteroplasmies;
         }
@@ -153,7 +146,7 @@ void Index::collect(const Haplotype& query, std::vector<std::uint32_t>& out) con
     std::vector<Variant> variants;
     std::size_t heteroplasmies = 0;
     for (const auto& v : query.variants) {
-        if (inHotspotLength(v, options_.hotspots)) continue;
+        if (isHotspotLengthVariant(v, options_.hotspots)) continue;
         variants.push_back(v);
         if (isHeteroplasmy(v.base)) ++heteroplasmies;
     }

@@ -88,13 +88,6 @@ struct FlatRef {  // offsets into a FlatStore
     std::uint32_t rangeCount = 0;
 };
 
-bool isHotspotLengthVariant(const Variant& v, const std::vector<Hotspot>& hotspots) noexcept {
-    if (v.insertion == 0 && v.base != '-') return false;
-    for (const auto& h : hotspots)
-        if (h.first <= v.position && v.position <= h.last) return true;
-    return false;
-}
-
 FlatRef append(FlatStore& store, const Haplotype& h, const std::vector<Hotspot>& hotspots) {
     FlatRef ref{static_cast<std::uint32_t>(store.keys.size()), 0, static_cast<std::uint32_t>(store.ranges.size()),
                 static_cast<std::uint32_t>(h.range.intervals().size())};

@@ -48,6 +48,10 @@ DatabaseCount Database::count(const Haplotype& query, const CoveredRange& range)
     return c;
 }
 
+double log10LrOfCount(const DatabaseCount& count) noexcept {
+    return count.upperBound >= 1.0 ? 0.0 : -std::log10(count.upperBound);
+}
+
 PairEvidence weigh(const Haplotype& query, const Haplotype& reference, Comparison comparison,
                    const Database* database) {
     PairEvidence e;
@@ -60,9 +64,7 @@ PairEvidence weigh(const Haplotype& query, const Haplotype& reference, Compariso
             if (database) {
                 e.count = database->count(query, query.range.intersect(reference.range));
                 e.counted = true;
-                // A bound of 1 (no database haplotype covers the range) carries no weight, and -log10(1)
-                // would print as -0.
-                e.log10Lr = e.count.upperBound >= 1.0 ? 0.0 : -std::log10(e.count.upperBound);
+                e.log10Lr = log10LrOfCount(e.count);
             }
             break;
     }

@@ -78,6 +78,11 @@ struct PairEvidence {
 PairEvidence evaluatePair(const Haplotype& remains, const Haplotype& reference, const CompareOptions& options,
                           const Database* database);
 
+/// The log10 LR of a match (cannot_exclude) given its database count: -log10 of the upper
+/// bound, or 0 when the bound is 1 (no database haplotype covers the range: no weight, and
+/// -log10(1) would print as -0).
+double log10LrOfCount(const DatabaseCount& count) noexcept;
+
 /// The weight of an already computed `compare(query, reference, ...)`: the database count
 /// is of `query` over the pair's common range.
 PairEvidence weigh(const Haplotype& query, const Haplotype& reference, Comparison comparison,

@@ -232,26 +232,6 @@ std::string formatRow(const mt::Haplotype& q, const mt::Haplotype& r, const mt::
     return row;
 }
 
-// What decides a query's comparisons, as bytes: its range and its variants but for the hotspot
-// length variants (mt::compare leaves those out).
-std::string comparisonKey(const mt::Haplotype& h, const std::vector<mt::Hotspot>& hotspots) {
-    std::string key;
-    auto put = [&key](unsigned value, int bytes) {
-        for (int b = 0; b < bytes; ++b) key += static_cast<char>((value >> (8 * b)) & 0xff);
-    };
-    for (const auto& i : h.range.intervals()) {
-        put(i.first, 2);
-        put(i.last, 2);
-    }
-    put(0, 2);  // ranges end; no interval starts at 0
-    for (const auto& v : mt::withoutHotspotLengthVariants(h, hotspots).variants) {
-        put(v.position, 2);
-        put(v.insertion, 1);
-        put(static_cast<unsigned char>(v.base), 1);
-    }
-    return key;
-}
-
 std::vector<mt::Haplotype> sortedByName(std::vector<mt::Haplotype> haplotypes) {
     // Output order must not depend on input order.
     std::sort(haplotypes.begin(), haplotypes.end(), [](const auto& a, const auto& b) { return a.sample < b.sample; });
@@ -287,7 +267,7 @@ int runMtdnaCompare(const std::vector<std::string>& args, const std::string& com
     if (search && s.counts) {
         std::unordered_map<std::string, std::size_t> seen;
         for (std::size_t qi = 0; qi < queries.size(); ++qi)
-            firstOfKind[qi] = seen.emplace(comparisonKey(queries[qi], compareOptions.hotspots), qi).first->second;
+            firstOfKind[qi] = seen.emplace(mt::comparisonKey(queries[qi], compareOptions.hotspots), qi).first->second;
     }
     std::vector<std::size_t> toSearch;
     for (std::size_t qi = 0; qi < queries.size(); ++qi)

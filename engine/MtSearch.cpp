@@ -7,6 +7,7 @@
 #include <array>
 #include <limits>
 #include <string_view>
+#include <string>
 #include <unordered_map>
 
 #include "engine/MtIndex.hpp"
@@ -170,6 +171,25 @@ struct Scratch {
 
 }  // namespace
 
+std::string comparisonKey(const Haplotype& h, const std::vector<Hotspot>& hotspots) {
+    std::string key;
+    auto put = [&key](unsigned value, int bytes) {
+        for (int b = 0; b < bytes; ++b) key += static_cast<char>((value >> (8 * b)) & 0xff);
+    };
+    for (const auto& i : h.range.intervals()) {
+        put(i.first, 2);
+        put(i.last, 2);
+    }
+    put(0, 2);  // the range ends; no interval starts at 0
+    for (const auto& v : h.variants) {
+        if (isHotspotLengthVariant(v, hotspots)) continue;
+        put(v.position, 2);
+        put(v.insertion, 1);
+        put(static_cast<unsigned char>(v.base), 1);
+    }
+    return key;
+}
+
 struct Search::State {
     SearchOptions options;
     std::size_t references = 0;
@@ -189,38 +209,19 @@ Search::Search(std::span<const Haplotype> references, SearchOptions options) : s
     s.references = references.size();
     const auto& hotspots = s.options.compare.hotspots;
 
-    // Group references that compare alike: same range, same variants once the hotspot length
-    // variants are left out. Hash first, then confirm equality on the flat arrays.
-    std::unordered_multimap<std::uint64_t, std::uint32_t> byHash;
+    // Group references that compare alike.
+    std::unordered_map<std::string, std::uint32_t> byKey;
     std::vector<std::vector<std::uint32_t>> members;
     std::vector<const Haplotype*> representatives;
-    FlatStore probe;
     for (std::uint32_t r = 0; r < references.size(); ++r) {
-        probe.keys.clear();
-        probe.masks.clear();
-        probe.ranges.clear();
-        const FlatRef probeRef = append(probe, references[r], hotspots);
-        const FlatView p = view(probe, probeRef);
-        std::uint64_t hash = 1469598103934665603ULL;
-        auto mixIn = [&](std::uint64_t x) { hash = (hash ^ x) * 1099511628211ULL; };
-        for (std::size_t i = 0; i < p.rangeCount; ++i) mixIn(std::uint64_t{p.ranges[i].first} << 16 | p.ranges[i].last);
-        for (std::size_t i = 0; i < p.size; ++i) mixIn(std::uint64_t{p.keys[i]} << 8 | p.masks[i]);
-        std::uint32_t found = std::numeric_limits<std::uint32_t>::max();
-        auto [lo, hi] = byHash.equal_range(hash);
-        for (auto it = lo; it != hi && found == std::numeric_limits<std::uint32_t>::max(); ++it) {
-            const FlatView d = view(s.store, s.distinct[it->second]);
-            if (d.size == p.size && d.rangeCount == p.rangeCount && std::equal(p.keys, p.keys + p.size, d.keys) &&
-                std::equal(p.masks, p.masks + p.size, d.masks) && std::equal(p.ranges, p.ranges + p.rangeCount, d.ranges))
-                found = it->second;
-        }
-        if (found == std::numeric_limits<std::uint32_t>::max()) {
-            found = static_cast<std::uint32_t>(s.distinct.size());
+        const auto [it, added] =
+            byKey.emplace(comparisonKey(references[r], hotspots), static_cast<std::uint32_t>(s.distinct.size()));
+        if (added) {
             s.distinct.push_back(append(s.store, references[r], hotspots));
             members.emplace_back();
             representatives.push_back(&references[r]);
-            byHash.emplace(hash, found);
         }
-        members[found].push_back(r);
+        members[it->second].push_back(r);
     }
     s.memberStart.reserve(members.size() + 1);
     s.memberStart.push_back(0);

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "engine/MtComparison.hpp"
@@ -42,6 +43,10 @@ struct SearchResult {
     /// Ascending indices into the references: those counted above (filled on request).
     std::vector<std::uint32_t> found;
 };
+
+/// What decides every comparison of `h`, as bytes: its range and its variants but for the
+/// hotspot length variants, which compare leaves out. Equal keys compare alike with anything.
+std::string comparisonKey(const Haplotype& h, const std::vector<Hotspot>& hotspots);
 
 /// Thread safety: `find` may be called from many threads at once.
 class Search {

@@ -15,6 +15,7 @@
 
 #include "cli/Commands.hpp"
 #include "cli/RunSettings.hpp"
+#include "cli/StreamedMatch.hpp"
 #include "engine/LineageEvidence.hpp"
 #include "engine/Matcher.hpp"
 #include "engine/Posterior.hpp"
@@ -55,6 +56,13 @@ std::size_t countMissingPersons(const engine::PreparedCase& prepared) {
     for (const auto& f : prepared.families) count += f.missingPersons.size();
     return count;
 }
+
+// How many families and missing persons the run read: a streamed run keeps only the
+// families its rows name.
+struct CaseSize {
+    std::size_t families = 0;
+    std::size_t missingPersons = 0;
+};
 
 // Every option of the run, as (option, value) for its record: those that shape the result and
 // those (kernel, threads, table cache) that only change how it is computed.
@@ -129,8 +137,9 @@ formats::LineageRows lineageRowsOf(const engine::lineage::LineageEvidence& linea
 }
 
 std::vector<std::string> headerComments(const RunSettings& s, const std::string& commandLine,
-                                        const engine::PreparedCase& prepared, const std::vector<std::string>& warnings,
-                                        const engine::MatchResult& result, double prior) {
+                                        const engine::PreparedCase& prepared, const CaseSize& size,
+                                        const std::vector<std::string>& warnings, const engine::MatchResult& result,
+                                        double prior) {
     std::vector<std::string> lines;
     if (!s.noVersion) {
         lines.push_back(versionLine());
@@ -145,8 +154,6 @@ std::vector<std::string> headerComments(const RunSettings& s, const std::string&
     }
     modelLine += "; rare-allele frequency " + std::to_string(s.prepareOptions().effectiveRareAlleleFrequency());
     lines.push_back(modelLine);
-    std::size_t missingPersons = 0;
-    for (const auto& f : prepared.families) missingPersons += f.missingPersons.size();
     if (s.hasLineage()) {
         std::string systems = s.hasAutosomal() ? "autosomal STRs" : "";
         if (s.hasMtdna()) systems += std::string(systems.empty() ? "" : ", ") + "mtDNA";
@@ -162,7 +169,7 @@ std::vector<std::string> headerComments(const RunSettings& s, const std::string&
         lines.push_back(line);
     }
     lines.push_back("inputs: " + std::to_string(prepared.markers.size()) + " markers, " +
-                    std::to_string(prepared.families.size()) + " families, " + std::to_string(missingPersons) +
+                    std::to_string(size.families) + " families, " + std::to_string(size.missingPersons) +
                     " missing persons, " + std::to_string(prepared.remains.size()) + " remains");
     // Which kernel screened is no part of the result (every path gives the same rows), so it
     // goes in the header only with the version lines.
@@ -202,9 +209,6 @@ int runMatch(const std::vector<std::string>& args, const std::string& givenComma
     const int threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
 
-    LoadedCase loaded = loadCase(s);
-    const std::size_t missingPersons = countMissingPersons(loaded.prepared);
-    const double prior = s.prior ? *s.prior : missingPersons > 0 ? engine::defaultPrior(missingPersons) : 1.0;
     engine::MatchOptions options;
     // A tie at rank 1 is only visible with two rows per remains (Posterior.hpp).
     options.top = std::max<std::size_t>(s.top, 2);
@@ -213,12 +217,28 @@ int runMatch(const std::vector<std::string>& args, const std::string& givenComma
     options.kernel = kernelPath(s.kernel);
     options.tableCacheBytes = static_cast<std::size_t>(s.tableCacheMb) << 20;
     options.progress = stderrProgress("match", s.quiet);
+    LoadedCase loaded;
+    engine::MatchResult result;
+    CaseSize size;
     std::optional<engine::lineage::LineageEvidence> lineage;
-    if (s.hasLineage()) {
-        lineage.emplace(loaded.prepared, std::move(loaded.mtdna), std::move(loaded.ystr));
-        options.otherSystems = &*lineage;
+    std::optional<StreamedMatch> streamed;
+    if (canStream(s)) streamed = streamMatch(s, options);
+    if (streamed) {
+        loaded.prepared = std::move(streamed->prepared);
+        loaded.warnings = std::move(streamed->warnings);
+        result = std::move(streamed->result);
+        size = {streamed->familyCount, streamed->missingPersonCount};
+    } else {
+        loaded = loadCase(s);
+        size = {loaded.prepared.families.size(), countMissingPersons(loaded.prepared)};
+        if (s.hasLineage()) {
+            lineage.emplace(loaded.prepared, std::move(loaded.mtdna), std::move(loaded.ystr));
+            options.otherSystems = &*lineage;
+        }
+        result = engine::matchCase(loaded.prepared, s.model(), options);
     }
-    engine::MatchResult result = engine::matchCase(loaded.prepared, s.model(), options);
+    const std::size_t missingPersons = size.missingPersons;
+    const double prior = s.prior ? *s.prior : missingPersons > 0 ? engine::defaultPrior(missingPersons) : 1.0;
     engine::DecisionThresholds thresholds;
     thresholds.identifyLog10Lr = std::log10(s.identifyLr);
     thresholds.identifyPosterior = s.identifyPosterior;
@@ -244,7 +264,7 @@ int runMatch(const std::vector<std::string>& args, const std::string& givenComma
         std::cerr << "[kinmatch match] warning: ... and " << warnings.size() - kWarningsOnTerminal
                   << " more warnings, every one listed in the output header\n";
 
-    auto comments = headerComments(s, commandLine, loaded.prepared, warnings, result, prior);
+    auto comments = headerComments(s, commandLine, loaded.prepared, size, warnings, result, prior);
     if (s.outputType == "jsonl") {
         const formats::MatchJsonlWriter writer(loaded.prepared, result, assessments, byMissingAssessments, comments,
                                                lineageRows ? &*lineageRows : nullptr);
@@ -287,6 +307,7 @@ int runMatch(const std::vector<std::string>& args, const std::string& givenComma
                       << result.exactScores << " recomputed exactly)";
         std::cerr << ", " << result.candidates.size() << " rows written";
         if (familyOutput) std::cerr << " + " << result.byMissingPerson.size() << " per missing person";
+        if (streamed) std::cerr << "; case streamed, " << size.families << " families";
         if (database) {
             char seconds[32];
             std::snprintf(seconds, sizeof seconds, "%.2f", storeSeconds);

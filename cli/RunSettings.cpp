@@ -146,6 +146,9 @@ void printUsage(const std::string& command, std::ostream& out) {
                "                                  same ones; 0 = none; results are identical ["
             << d.tableCacheMb
             << "]\n"
+               "        --in-memory               read every family and reference before matching; by default\n"
+               "                                  families stream through the screening when the files allow\n"
+               "                                  it, in far less memory; results are identical\n"
                "\nTest hook: with " << formats::kPauseHookVariable
             << "=N:FILE in the environment, --db creates FILE and\n"
                "sleeps for a minute after N candidate rows, inside its transaction (to test killed runs).\n";
@@ -239,6 +242,7 @@ std::optional<RunSettings> parseRunSettings(const std::string& command, const st
             ("family-output", po::value(&s.familyOutput), "")
             ("kernel", po::value(&s.kernel), "")
             ("table-cache-mb", po::value(&s.tableCacheMb), "")
+            ("in-memory", po::bool_switch(&s.inMemory), "")
             ("output,o", po::value(&s.output), "")
             ("output-type,O", po::value(&s.outputType), "")
             ("db", po::value(&s.database), "")

@@ -50,6 +50,7 @@ struct RunSettings {
     std::string familyOutput;      // where that list goes
     std::string kernel = "auto";
     long long tableCacheMb = 512;  // --table-cache-mb; 0 = no table cache
+    bool inMemory = false;         // --in-memory: read the whole case before matching
     std::string output = "-";
     std::string outputType = "tsv";  // tsv or jsonl
     std::string database;            // --db URL; "" = no case database

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/CaseInput.hpp"
@@ -92,5 +94,14 @@ struct PrepareOptions {
 /// an allele spelled twice in the frequency table, ...).
 PreparedCase prepareCase(const FrequencyTable& frequencies, const ProfileSet& references, const PedigreeSet& pedigrees,
                          const ProfileSet& remains, const PrepareOptions& options, Warnings& warnings);
+
+/// One pedigree family resolved as prepareCase resolves every family: persons in id order,
+/// parents linked, each named sample looked up with `findReference` (its index, or -1 when
+/// absent; Person::reference takes that index). `referenceSource` names the references in
+/// the error for an absent sample.
+/// Throws: InputError naming file and line (duplicate person, unknown parent, one parent,
+/// absent sample, no missing person).
+Family resolveFamily(const FamilyRecord& record, const std::function<long(std::string_view)>& findReference,
+                     const std::string& referenceSource);
 
 }  // namespace kinmatch::engine

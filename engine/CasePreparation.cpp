@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <set>
@@ -12,11 +12,12 @@
 
 #include "engine/Allele.hpp"
 #include "engine/Case.hpp"
+#include "engine/CasePreparationDetail.hpp"
 #include "engine/Errors.hpp"
 
 namespace kinmatch::engine {
 
-namespace {
+namespace detail {
 
 std::string formatNumber(double v) {
     std::ostringstream out;
@@ -24,14 +25,6 @@ std::string formatNumber(double v) {
     out << v;
     return out.str();
 }
-
-struct MarkerBuild {
-    std::string name;
-    std::vector<std::string> labels;  // canonical, file order
-    std::vector<double> frequencies;
-    // rare allele -> samples that carry it (sorted, so the warning text is order-free)
-    std::map<std::string, std::set<std::string>> rare;
-};
 
 std::vector<MarkerBuild> readMarkers(const FrequencyTable& table, bool requireMarkers, Warnings& warnings) {
     std::vector<MarkerBuild> markers;
@@ -77,135 +70,64 @@ std::unordered_map<std::string, std::size_t> markerIndex(const std::vector<Marke
     return index;
 }
 
-// A hash map from pooled text addresses to `Value`, open-addressed in one array. The memo
-// below is consulted three times per marker call, millions of times; std::unordered_map
-// would cost a node, and so a cache miss, per entry. References to values stay valid until
-// the next insert.
-template <typename Value>
-class PointerMap {
-  public:
-    Value* find(const std::string* key) {
-        if (slots_.empty()) return nullptr;
-        for (std::size_t i = slot(key);; i = (i + 1) & (slots_.size() - 1)) {
-            if (slots_[i].first == key) return &slots_[i].second;
-            if (slots_[i].first == nullptr) return nullptr;
+SpellingMemo::SpellingMemo(const std::unordered_map<std::string, std::size_t>& index, std::size_t markerCount)
+    : index_(index), labels_(markerCount) {}
+
+int SpellingMemo::marker(const InternedString& spelling) {
+    if (const int* known = markers_.find(spelling.get())) return *known;
+    const auto found = index_.find(markerKey(spelling.view()));
+    return markers_.insert(spelling.get(), found == index_.end() ? -1 : static_cast<int>(found->second));
+}
+
+const std::string& SpellingMemo::canonical(int m, const InternedString& label) { return find(m, label).canonical; }
+
+std::int16_t SpellingMemo::allele(int m, const InternedString& label,
+                                  const std::vector<std::unordered_map<std::string, int>>& alleleIndex) {
+    Label& entry = find(m, label);
+    if (entry.index < 0)
+        entry.index = static_cast<std::int16_t>(alleleIndex[static_cast<std::size_t>(m)].at(entry.canonical));
+    return entry.index;
+}
+
+SpellingMemo::Label& SpellingMemo::find(int m, const InternedString& label) {
+    auto& labels = labels_[static_cast<std::size_t>(m)];
+    if (Label* known = labels.find(label.get())) return *known;
+    return labels.insert(label.get(), Label{.canonical = canonicalAllele(label.view())});
+}
+
+void collectRareAlleles(const Profile& profile, std::vector<MarkerBuild>& markers, SpellingMemo& memo,
+                        std::set<std::string>& unknownMarkers) {
+    for (const auto& call : profile.markers) {
+        const int m = memo.marker(call.marker);
+        if (m < 0) {
+            unknownMarkers.insert(call.marker.str());
+            continue;
+        }
+        MarkerBuild& build = markers[static_cast<std::size_t>(m)];
+        const auto inTable = [&](const std::string& label) {
+            return std::find(build.labels.begin(), build.labels.end(), label) != build.labels.end();
+        };
+        for (const auto& allele : call.alleles) {
+            if (memo.known(m, allele, inTable)) continue;
+            auto& carriers = build.rare[memo.canonical(m, allele)];
+            carriers.insert(profile.sampleName);
+            if (carriers.size() > kRareCarriersKept) carriers.erase(std::prev(carriers.end()));
         }
     }
+}
 
-    // `key` must not be present yet.
-    Value& insert(const std::string* key, Value value) {
-        if (2 * (size_ + 1) > slots_.size()) grow();
-        std::size_t i = slot(key);
-        while (slots_[i].first != nullptr) i = (i + 1) & (slots_.size() - 1);
-        slots_[i] = {key, std::move(value)};
-        ++size_;
-        return slots_[i].second;
-    }
-
-  private:
-    std::size_t slot(const std::string* key) const noexcept {
-        // Fibonacci hashing: the high bits of the product mix every bit of the address.
-        return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(key) * 0x9E3779B97F4A7C15ULL) >> shift_);
-    }
-    void grow() {
-        std::vector<std::pair<const std::string*, Value>> old(slots_.empty() ? 16 : 2 * slots_.size());
-        old.swap(slots_);
-        shift_ = 64 - static_cast<unsigned>(std::countr_zero(slots_.size()));
-        size_ = 0;
-        for (auto& [key, value] : old)
-            if (key != nullptr) insert(key, std::move(value));
-    }
-
-    std::vector<std::pair<const std::string*, Value>> slots_;
-    std::size_t size_ = 0;
-    unsigned shift_ = 64;
-};
-
-// Resolves the interned marker spellings and allele labels of profiles. A reference file
-// repeats a few hundred distinct texts millions of times, so each is resolved once (key,
-// canonical label) and then found by its pooled address.
-class SpellingMemo {
-  public:
-    explicit SpellingMemo(const std::unordered_map<std::string, std::size_t>& index, std::size_t markerCount)
-        : index_(index), labels_(markerCount) {}
-
-    // The marker's index in the case, or -1 when the frequency table does not have it.
-    int marker(const InternedString& spelling) {
-        if (const int* known = markers_.find(spelling.get())) return *known;
-        const auto found = index_.find(markerKey(spelling.view()));
-        return markers_.insert(spelling.get(), found == index_.end() ? -1 : static_cast<int>(found->second));
-    }
-
-    // The canonical spelling of `label` at marker `m` (`09` -> `9`), computed once per label.
-    const std::string& canonical(int m, const InternedString& label) {
-        Label& entry = find(m, label);
-        return entry.canonical;
-    }
-
-    // Whether `label` at marker `m` is in the frequency table (`inTable` computes it once).
-    template <typename InTable>
-    bool known(int m, const InternedString& label, InTable inTable) {
-        Label& entry = find(m, label);
-        if (entry.known < 0) entry.known = inTable(entry.canonical) ? 1 : 0;
-        return entry.known == 1;
-    }
-
-    // The allele index of `label` at marker `m` of the finished markers.
-    std::int16_t allele(int m, const InternedString& label,
-                        const std::vector<std::unordered_map<std::string, int>>& alleleIndex) {
-        Label& entry = find(m, label);
-        if (entry.index < 0)
-            entry.index = static_cast<std::int16_t>(alleleIndex[static_cast<std::size_t>(m)].at(entry.canonical));
-        return entry.index;
-    }
-
-  private:
-    struct Label {
-        std::string canonical;
-        int known = -1;           // -1 not yet looked up, else 0/1
-        std::int16_t index = -1;  // in the finished marker; -1 not yet looked up
-    };
-
-    Label& find(int m, const InternedString& label) {
-        auto& labels = labels_[static_cast<std::size_t>(m)];
-        if (Label* known = labels.find(label.get())) return *known;
-        return labels.insert(label.get(), Label{.canonical = canonicalAllele(label.view())});
-    }
-
-    const std::unordered_map<std::string, std::size_t>& index_;
-    PointerMap<int> markers_;
-    std::vector<PointerMap<Label>> labels_;
-};
-
-// The rare-allele warning names the first five carriers in sorted order and says whether
-// there are more, so six names per allele are all that need keeping.
-constexpr std::size_t kRareCarriersKept = 6;
+void warnUnknownMarkers(const std::set<std::string>& unknownMarkers, const std::string& profileSource,
+                        const std::string& frequencySource, Warnings& warnings) {
+    for (const auto& name : unknownMarkers)
+        warnings.add(profileSource + ": marker " + name + " is not in the frequency table " + frequencySource +
+                     "; it is ignored");
+}
 
 void collectRareAlleles(const ProfileSet& profiles, std::vector<MarkerBuild>& markers, SpellingMemo& memo,
                         const std::string& frequencySource, Warnings& warnings) {
     std::set<std::string> unknownMarkers;
-    for (const auto& profile : profiles.profiles) {
-        for (const auto& call : profile.markers) {
-            const int m = memo.marker(call.marker);
-            if (m < 0) {
-                unknownMarkers.insert(call.marker.str());
-                continue;
-            }
-            MarkerBuild& build = markers[static_cast<std::size_t>(m)];
-            const auto inTable = [&](const std::string& label) {
-                return std::find(build.labels.begin(), build.labels.end(), label) != build.labels.end();
-            };
-            for (const auto& allele : call.alleles) {
-                if (memo.known(m, allele, inTable)) continue;
-                auto& carriers = build.rare[memo.canonical(m, allele)];
-                carriers.insert(profile.sampleName);
-                if (carriers.size() > kRareCarriersKept) carriers.erase(std::prev(carriers.end()));
-            }
-        }
-    }
-    for (const auto& name : unknownMarkers)
-        warnings.add(profiles.source + ": marker " + name + " is not in the frequency table " + frequencySource +
-                     "; it is ignored");
+    for (const auto& profile : profiles.profiles) collectRareAlleles(profile, markers, memo, unknownMarkers);
+    warnUnknownMarkers(unknownMarkers, profiles.source, frequencySource, warnings);
 }
 
 Marker finishMarker(MarkerBuild&& build, double rareFrequency, Warnings& warnings) {
@@ -238,6 +160,12 @@ Marker finishMarker(MarkerBuild&& build, double rareFrequency, Warnings& warning
     return marker;
 }
 
+void checkAlleleCounts(const std::vector<Marker>& markers, const std::string& frequencySource) {
+    for (const auto& marker : markers)
+        if (marker.alleleCount() > 32767)
+            throw InputError(frequencySource, 0, "marker " + marker.name + " has more alleles than kinmatch supports");
+}
+
 std::vector<Sample> resolveSamples(const ProfileSet& profiles, const std::vector<Marker>& markers, SpellingMemo& memo) {
     std::vector<std::unordered_map<std::string, int>> alleleIndex(markers.size());
     for (std::size_t m = 0; m < markers.size(); ++m)
@@ -260,6 +188,10 @@ std::vector<Sample> resolveSamples(const ProfileSet& profiles, const std::vector
     return samples;
 }
 
+}  // namespace detail
+
+namespace {
+
 std::vector<Family> resolveFamilies(const PedigreeSet& pedigrees, const std::vector<Sample>& references,
                                     const std::string& referenceSource) {
     // Only the samples the pedigrees name are indexed (views into the records): a run against
@@ -272,65 +204,72 @@ std::vector<Family> resolveFamilies(const PedigreeSet& pedigrees, const std::vec
         const auto it = referenceIndex.find(references[i].name);
         if (it != referenceIndex.end() && it->second < 0) it->second = static_cast<int>(i);  // the first of a name
     }
-
+    const auto findReference = [&](std::string_view sample) -> long {
+        const auto it = referenceIndex.find(sample);
+        return it == referenceIndex.end() ? -1 : it->second;
+    };
     std::vector<Family> families;
-    for (const auto& unsortedRecord : pedigrees.families) {
-        // Members in id order, not file order: the elimination order and the order of
-        // floating-point products follow member order, and results must not depend on
-        // how a lab happened to sort its pedigree rows. (Sorted as pointers: copying the
-        // records of half a million persons would cost more than the rest of this step.)
-        std::vector<const PersonRecord*> persons;
-        persons.reserve(unsortedRecord.persons.size());
-        for (const PersonRecord& p : unsortedRecord.persons) persons.push_back(&p);
-        std::stable_sort(persons.begin(), persons.end(),
-                         [](const PersonRecord* a, const PersonRecord* b) { return a->id < b->id; });
-        const FamilyRecord& record = unsortedRecord;
-        Family family{record.name, {}, {}};
-        family.persons.reserve(persons.size());
-        std::unordered_map<std::string_view, int> personIndex;
-        for (const PersonRecord* pp : persons) {
-            const PersonRecord& p = *pp;
-            if (!personIndex.emplace(p.id, static_cast<int>(family.persons.size())).second)
-                throw InputError(p.pos.file, p.pos.line, "person " + p.id + " appears twice in family " + record.name);
-            family.persons.push_back(Person{p.id, -1, -1, p.sex, -1, p.missing});
-        }
-        for (std::size_t i = 0; i < persons.size(); ++i) {
-            const PersonRecord& p = *persons[i];
-            Person& person = family.persons[i];
-            auto parent = [&](const std::string& id, const char* role) {
-                if (id == "0") return -1;
-                const auto it = personIndex.find(id);
-                if (it == personIndex.end())
-                    throw InputError(p.pos.file, p.pos.line,
-                                     std::string(role) + " \"" + id + "\" of " + p.id + " is not a person of family " + record.name);
-                return it->second;
-            };
-            person.father = parent(p.father, "father");
-            person.mother = parent(p.mother, "mother");
-            if ((person.father < 0) != (person.mother < 0))
-                throw InputError(p.pos.file, p.pos.line, "person " + p.id + " has one parent (expected both or none)");
-            if (p.sample != "." && !p.sample.empty()) {
-                const auto it = referenceIndex.find(p.sample);
-                if (it == referenceIndex.end() || it->second < 0)
-                    throw InputError(p.pos.file, p.pos.line,
-                                     "sample \"" + p.sample + "\" of person " + p.id + " is not in the references " + referenceSource);
-                person.reference = it->second;
-            }
-            if (p.missing) family.missingPersons.push_back(static_cast<int>(i));
-        }
-        if (family.missingPersons.empty()) {
-            const auto& first = unsortedRecord.persons.front().pos;
-            throw InputError(first.file, first.line, "family " + record.name + " has no missing person (expected missing = 1 on at least one row)");
-        }
-        families.push_back(std::move(family));
-    }
+    families.reserve(pedigrees.families.size());
+    for (const auto& record : pedigrees.families) families.push_back(resolveFamily(record, findReference, referenceSource));
     return families;
 }
 
 }  // namespace
 
+Family resolveFamily(const FamilyRecord& record, const std::function<long(std::string_view)>& findReference,
+                     const std::string& referenceSource) {
+    // Members in id order, not file order: the elimination order and the order of
+    // floating-point products follow member order, and results must not depend on
+    // how a lab happened to sort its pedigree rows. (Sorted as pointers: copying the
+    // records of half a million persons would cost more than the rest of this step.)
+    std::vector<const PersonRecord*> persons;
+    persons.reserve(record.persons.size());
+    for (const PersonRecord& p : record.persons) persons.push_back(&p);
+    std::stable_sort(persons.begin(), persons.end(),
+                     [](const PersonRecord* a, const PersonRecord* b) { return a->id < b->id; });
+    Family family{record.name, {}, {}};
+    family.persons.reserve(persons.size());
+    std::unordered_map<std::string_view, int> personIndex;
+    for (const PersonRecord* pp : persons) {
+        const PersonRecord& p = *pp;
+        if (!personIndex.emplace(p.id, static_cast<int>(family.persons.size())).second)
+            throw InputError(p.pos.file, p.pos.line, "person " + p.id + " appears twice in family " + record.name);
+        family.persons.push_back(Person{p.id, -1, -1, p.sex, -1, p.missing});
+    }
+    for (std::size_t i = 0; i < persons.size(); ++i) {
+        const PersonRecord& p = *persons[i];
+        Person& person = family.persons[i];
+        auto parent = [&](const std::string& id, const char* role) {
+            if (id == "0") return -1;
+            const auto it = personIndex.find(id);
+            if (it == personIndex.end())
+                throw InputError(p.pos.file, p.pos.line,
+                                 std::string(role) + " \"" + id + "\" of " + p.id + " is not a person of family " + record.name);
+            return it->second;
+        };
+        person.father = parent(p.father, "father");
+        person.mother = parent(p.mother, "mother");
+        if ((person.father < 0) != (person.mother < 0))
+            throw InputError(p.pos.file, p.pos.line, "person " + p.id + " has one parent (expected both or none)");
+        if (p.sample != "." && !p.sample.empty()) {
+            const long reference = findReference(p.sample);
+            if (reference < 0)
+                throw InputError(p.pos.file, p.pos.line,
+                                 "sample \"" + p.sample + "\" of person " + p.id + " is not in the references " + referenceSource);
+            person.reference = static_cast<int>(reference);
+        }
+        if (p.missing) family.missingPersons.push_back(static_cast<int>(i));
+    }
+    if (family.missingPersons.empty()) {
+        const auto& first = record.persons.front().pos;
+        throw InputError(first.file, first.line, "family " + record.name + " has no missing person (expected missing = 1 on at least one row)");
+    }
+    return family;
+}
+
 PreparedCase prepareCase(const FrequencyTable& frequencies, const ProfileSet& references, const PedigreeSet& pedigrees,
                          const ProfileSet& remains, const PrepareOptions& options, Warnings& warnings) {
+    using namespace detail;
     std::vector<MarkerBuild> builds = readMarkers(frequencies, !options.withoutAutosomalMarkers, warnings);
     const auto index = markerIndex(builds);
     SpellingMemo memo(index, builds.size());
@@ -339,9 +278,7 @@ PreparedCase prepareCase(const FrequencyTable& frequencies, const ProfileSet& re
 
     PreparedCase prepared;
     for (auto& build : builds) prepared.markers.push_back(finishMarker(std::move(build), options.effectiveRareAlleleFrequency(), warnings));
-    for (const auto& marker : prepared.markers)
-        if (marker.alleleCount() > 32767)
-            throw InputError(frequencies.source, 0, "marker " + marker.name + " has more alleles than kinmatch supports");
+    checkAlleleCounts(prepared.markers, frequencies.source);
     prepared.references = resolveSamples(references, prepared.markers, memo);
     prepared.remains = resolveSamples(remains, prepared.markers, memo);
     prepared.families = resolveFamilies(pedigrees, prepared.references,

@@ -99,8 +99,8 @@ struct FamilyScratch {
 };
 
 // The family at one marker as the likelihood code sees it; returns whether anyone is typed.
-bool membersAt(const PreparedCase& prepared, const Family& family, int markerIndex,
-               std::vector<PedigreeMember>& members) {
+bool membersAt(const FamilyView& view, int markerIndex, std::vector<PedigreeMember>& members) {
+    const Family& family = view.family;
     members.assign(family.persons.size(), PedigreeMember{});
     bool anyTyped = false;
     for (std::size_t i = 0; i < family.persons.size(); ++i) {
@@ -108,7 +108,7 @@ bool membersAt(const PreparedCase& prepared, const Family& family, int markerInd
         members[i].father = p.father;
         members[i].mother = p.mother;
         if (p.reference >= 0) {
-            const Genotype g = prepared.references[p.reference].genotypes[markerIndex];
+            const Genotype g = view.references[static_cast<std::size_t>(p.reference)].genotypes[markerIndex];
             if (g.typed()) {
                 members[i].allele1 = g.allele1;
                 members[i].allele2 = g.allele2;
@@ -145,16 +145,16 @@ struct MarkerOutcome {
 
 // One family's tables at one marker into `tables` (one per missing person, each holding only
 // the vector `values` names), or the cached block that holds them.
-MarkerOutcome tablesAt(const PreparedCase& prepared, int familyIndex, int markerIndex, const MarkerMatrices& matrices,
+MarkerOutcome tablesAt(const FamilyView& view, int markerIndex, const MarkerMatrices& matrices,
                        bool mutationModelIsNone, std::vector<std::string>& notes, TableValues values,
                        FamilyScratch& scratch, TableCache* cache, std::vector<MarkerTable>& tables) {
-    const Family& family = prepared.families[familyIndex];
-    const Marker& marker = prepared.markers[markerIndex];
+    const Family& family = view.family;
+    const Marker& marker = view.markers[static_cast<std::size_t>(markerIndex)];
     const int n = marker.alleleCount();
     MarkerOutcome outcome;
 
     std::vector<PedigreeMember>& members = scratch.members;
-    const bool anyTyped = membersAt(prepared, family, markerIndex, members);
+    const bool anyTyped = membersAt(view, markerIndex, members);
     // Without mutation nothing typed means LR = 1 exactly: skip the work.
     if (!anyTyped && mutationModelIsNone) {
         tables.resize(family.missingPersons.size());
@@ -262,7 +262,8 @@ std::vector<MarkerTable> buildMarkerTables(const PreparedCase& prepared, int fam
                                            std::vector<std::string>& notes, TableValues values) {
     FamilyScratch scratch;
     std::vector<MarkerTable> tables;
-    tablesAt(prepared, familyIndex, markerIndex, matrices, mutationModelIsNone, notes, values, scratch, nullptr, tables);
+    tablesAt(FamilyView{prepared.markers, prepared.families[static_cast<std::size_t>(familyIndex)], prepared.references},
+             markerIndex, matrices, mutationModelIsNone, notes, values, scratch, nullptr, tables);
     return tables;
 }
 
@@ -275,9 +276,10 @@ std::vector<std::vector<MarkerTable>> buildFamilyTables(const PreparedCase& prep
     // which members are missing persons).
     thread_local FamilyScratch scratch;
     scratch.plan = nullptr;
+    const FamilyView view{prepared.markers, prepared.families[static_cast<std::size_t>(familyIndex)], prepared.references};
     std::vector<std::vector<MarkerTable>> tables(prepared.markers.size());
     for (std::size_t m = 0; m < prepared.markers.size(); ++m) {
-        const MarkerOutcome o = tablesAt(prepared, familyIndex, static_cast<int>(m), matrices[m], mutationModelIsNone,
+        const MarkerOutcome o = tablesAt(view, static_cast<int>(m), matrices[m], mutationModelIsNone,
                                          notes, values, scratch, cache, tables[m]);
         if (o.hit) {
             o.hit->copyTo(tables[m]);
@@ -292,12 +294,19 @@ std::vector<std::vector<MarkerTable>> buildFamilyTables(const PreparedCase& prep
 void buildFamilyBlocks(const PreparedCase& prepared, int familyIndex, const std::vector<MarkerMatrices>& matrices,
                        bool mutationModelIsNone, std::vector<std::string>& notes, TableCache& cache,
                        std::vector<const TableBlock*>& blocks, std::vector<TableBlock::Owned>& owned) {
+    buildFamilyBlocks(FamilyView{prepared.markers, prepared.families[static_cast<std::size_t>(familyIndex)], prepared.references},
+                      matrices, mutationModelIsNone, notes, cache, blocks, owned);
+}
+
+void buildFamilyBlocks(const FamilyView& view, const std::vector<MarkerMatrices>& matrices, bool mutationModelIsNone,
+                       std::vector<std::string>& notes, TableCache& cache, std::vector<const TableBlock*>& blocks,
+                       std::vector<TableBlock::Owned>& owned) {
     thread_local FamilyScratch scratch;
     thread_local std::vector<MarkerTable> built;  // a miss's tables, until they are a block
     thread_local std::vector<TableKey> keys;
     thread_local std::vector<char> keyed;
-    const Family& family = prepared.families[familyIndex];
-    const std::size_t markerCount = prepared.markers.size();
+    const Family& family = view.family;
+    const std::size_t markerCount = view.markers.size();
     scratch.plan = nullptr;
     blocks.assign(markerCount, nullptr);
     keys.resize(markerCount);
@@ -311,7 +320,7 @@ void buildFamilyBlocks(const PreparedCase& prepared, int familyIndex, const std:
         std::size_t lastKeyed = markerCount;
         std::size_t lastKeyedPlans = 0;
         for (std::size_t m = 0; m < markerCount; ++m) {
-            const bool anyTyped = membersAt(prepared, family, static_cast<int>(m), scratch.members);
+            const bool anyTyped = membersAt(view, static_cast<int>(m), scratch.members);
             if (!anyTyped && mutationModelIsNone) continue;
             if (!scratch.plan || !scratch.plan->fits(scratch.members)) {
                 scratch.plan = &scratch.plans.planFor(scratch.members, family.missingPersons);
@@ -335,10 +344,10 @@ void buildFamilyBlocks(const PreparedCase& prepared, int familyIndex, const std:
     }
     for (std::size_t m = 0; m < markerCount; ++m) {
         if (const TableBlock* hit = blocks[m]) {
-            if (hit->referencesNeedMutation()) notes.push_back(mendelianNote(family, prepared.markers[m]));
+            if (hit->referencesNeedMutation()) notes.push_back(mendelianNote(family, view.markers[m]));
             continue;
         }
-        const MarkerOutcome o = tablesAt(prepared, familyIndex, static_cast<int>(m), matrices[m], mutationModelIsNone,
+        const MarkerOutcome o = tablesAt(view, static_cast<int>(m), matrices[m], mutationModelIsNone,
                                          notes, TableValues::kRatio, scratch, nullptr, built);
         TableBlock::Owned block =
             TableBlock::make(keyed[m] ? &keys[m] : nullptr, built, TableValues::kRatio, o.needMutation, cache.quantiseScale());
@@ -369,7 +378,7 @@ bool familyTableKey(const PreparedCase& prepared, int familyIndex, int markerInd
                     bool mutationModelIsNone, TableValues values, TableKey& key) {
     FamilyScratch scratch;
     const Family& family = prepared.families[familyIndex];
-    const bool anyTyped = membersAt(prepared, family, markerIndex, scratch.members);
+    const bool anyTyped = membersAt(FamilyView{prepared.markers, family, prepared.references}, markerIndex, scratch.members);
     if (!anyTyped && mutationModelIsNone) return false;
     scratch.plan = &scratch.plans.planFor(scratch.members, family.missingPersons);
     return keyFor(family, markerIndex, matrices, mutationModelIsNone, values, scratch, key);

@@ -56,6 +56,14 @@ struct MarkerTable {
     bool relativeTyped = false;                   // some member of the family is typed here
 };
 
+/// One family with what its tables are built from: the case's markers and the references
+/// its Person::reference indexes (the whole case's, or those of a FamilyPiece).
+struct FamilyView {
+    const std::vector<Marker>& markers;
+    const Family& family;
+    const std::vector<Sample>& references;
+};
+
 struct MissingPersonTables {
     int family = -1;
     int person = -1;                  // index in Family::persons

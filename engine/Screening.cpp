@@ -85,7 +85,7 @@ struct TableRef {
 
 // One missing person of a batch: its tables are entry `target` of its family's blocks.
 struct LaneTables {
-    int family = -1;
+    int family = -1;  // in the case
     int person = -1;
     std::size_t target = 0;
     std::size_t firstBlock = 0;  // the family's blocks, one per marker, from Batch::blocks[firstBlock]
@@ -94,8 +94,8 @@ struct LaneTables {
 
 // A run of consecutive families whose missing persons fill a few tiles.
 struct Batch {
-    std::size_t firstFamily = 0;
-    std::size_t endFamily = 0;
+    std::size_t firstFamily = 0;  // the case index of piece.families[0]
+    FamilyPiece piece;
     std::vector<LaneTables> tables;          // the batch's missing persons, in family order
     std::vector<const TableBlock*> blocks;   // per family of the batch, one per marker
     std::vector<TableRef> refs;              // per missing person of the batch, one per marker
@@ -118,11 +118,58 @@ struct TopList {
 // How far estimateLog10 may lie from the exact sum of logs (21 markers: ~1e-14), with room.
 constexpr double kEstimateMargin = 1e-9;
 
+// Each family's name and its missing persons' ids, kept after the family itself is dropped
+// with its batch: ties are ordered by them, and the rows are written with them. One text
+// arena, about 50 bytes a family.
+class FamilyNames {
+  public:
+    void add(const Family& family) {
+        firstText_.push_back(textStarts_.size());
+        append(family.name);
+        for (int person : family.missingPersons) {
+            append(family.persons[static_cast<std::size_t>(person)].id);
+            persons_.push_back(person);
+        }
+    }
+    std::size_t size() const noexcept { return firstText_.size(); }
+    std::string_view name(std::size_t family) const noexcept { return text(firstText_[family]); }
+
+    // The family with only its name and missing persons, each at its index in Family::persons.
+    Family skeleton(std::size_t family) const {
+        const std::size_t first = firstText_[family];
+        const std::size_t end = family + 1 < firstText_.size() ? firstText_[family + 1] : textStarts_.size();
+        Family f{std::string(text(first)), {}, {}};
+        for (std::size_t t = first + 1; t < end; ++t) {
+            const int person = persons_[t - family - 1];
+            if (f.persons.size() <= static_cast<std::size_t>(person)) f.persons.resize(static_cast<std::size_t>(person) + 1);
+            f.persons[static_cast<std::size_t>(person)].id = std::string(text(t));
+            f.persons[static_cast<std::size_t>(person)].missing = true;
+            f.missingPersons.push_back(person);
+        }
+        return f;
+    }
+
+  private:
+    void append(std::string_view value) {
+        textStarts_.push_back(arena_.size());
+        arena_.append(value);
+    }
+    std::string_view text(std::size_t t) const noexcept {
+        const std::size_t end = t + 1 < textStarts_.size() ? textStarts_[t + 1] : arena_.size();
+        return std::string_view(arena_).substr(textStarts_[t], end - textStarts_[t]);
+    }
+    std::string arena_;
+    std::vector<std::size_t> textStarts_;  // text t is arena_[textStarts_[t], textStarts_[t + 1])
+    std::vector<std::size_t> firstText_;   // family f: its name, then its missing persons' ids
+    std::vector<int> persons_;             // the missing person of each id text, in text order minus names
+};
+
 class Screener {
 public:
-    Screener(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options,
+    Screener(const PreparedCase& prepared, FamilySource& source, const MutationModel& model, const MatchOptions& options,
              std::size_t tableCacheBytes)
         : prepared_(prepared),
+          source_(source),
           model_(model),
           options_(options),
           path_(resolveKernelPath(options.kernel)),
@@ -150,10 +197,9 @@ public:
         for (const Marker& marker : prepared.markers) widest = std::max(widest, genotypeCount(marker.alleleCount()));
         emptyLane_.assign(widest, kAcceptAll);
         blockCount_ = (remainsCount + kRemainsBlock - 1) / kRemainsBlock;
-        for (std::size_t f = 0; f < prepared.families.size(); ++f) missingPersonCount_ += prepared.families[f].missingPersons.size();
     }
 
-    MatchResult run();
+    ScreenedFamilies run();
 
 private:
     void buildBatch(Batch& batch);
@@ -163,8 +209,22 @@ private:
     void scoreBatch(const Batch& batch);
     void scoreBlock(const Batch& batch, std::size_t block, std::vector<TopList>& byMissing);
     void offer(TopList& list, const Candidate& c, std::size_t keep, int typedMarkers, bool forRemains) const;
+    // The orders of detail::betterForRemains and sortByMissingPerson, by the names kept in
+    // names_: a family's persons are in id order, so within a family the index orders as the id.
+    bool betterForRemains(const Candidate& a, const Candidate& b) const {
+        if (a.log10Lr != b.log10Lr) return a.log10Lr > b.log10Lr;
+        if (a.family != b.family) return names_.name(static_cast<std::size_t>(a.family)) < names_.name(static_cast<std::size_t>(b.family));
+        return a.missingPerson < b.missingPerson;
+    }
+    bool beforeForMissingPerson(const Candidate& a, const Candidate& b) const {
+        if (a.family != b.family) return names_.name(static_cast<std::size_t>(a.family)) < names_.name(static_cast<std::size_t>(b.family));
+        if (a.missingPerson != b.missingPerson) return a.missingPerson < b.missingPerson;
+        if (a.rank != b.rank) return a.rank < b.rank;
+        return prepared_.remains[static_cast<std::size_t>(a.remains)].name < prepared_.remains[static_cast<std::size_t>(b.remains)].name;
+    }
 
-    const PreparedCase& prepared_;
+    const PreparedCase& prepared_;  // its markers and remains; families come from source_
+    FamilySource& source_;
     const MutationModel& model_;
     const MatchOptions& options_;
     const KernelPath path_;
@@ -179,6 +239,8 @@ private:
     int maxTypedMarkers_ = 0;
     std::size_t blockCount_ = 0;
     std::size_t missingPersonCount_ = 0;
+    FamilyNames names_;
+    std::vector<std::string> sourceWarnings_;
     std::vector<TopList> byRemains_;
     std::vector<Candidate> byMissingPerson_;
     std::vector<std::string> warnings_;
@@ -189,15 +251,15 @@ void Screener::buildBatch(Batch& batch) {
     try {
         const std::size_t markerCount = prepared_.markers.size();
         std::vector<const TableBlock*> blocks;
-        for (std::size_t f = batch.firstFamily; f < batch.endFamily; ++f) {
-            buildFamilyBlocks(prepared_, static_cast<int>(f), matrices_, model_.isNone(), batch.notes, cache_, blocks,
-                              batch.owned);
+        for (std::size_t i = 0; i < batch.piece.families.size(); ++i) {
+            const Family& family = batch.piece.families[i];
+            buildFamilyBlocks(FamilyView{prepared_.markers, family, batch.piece.references}, matrices_, model_.isNone(),
+                              batch.notes, cache_, blocks, batch.owned);
             const std::size_t first = batch.blocks.size();
             batch.blocks.insert(batch.blocks.end(), blocks.begin(), blocks.end());
-            const Family& family = prepared_.families[f];
+            const int caseFamily = static_cast<int>(batch.firstFamily + i);
             for (std::size_t k = 0; k < family.missingPersons.size(); ++k) {
-                batch.tables.push_back(
-                    LaneTables{static_cast<int>(f), family.missingPersons[k], k, first, batch.refs.size()});
+                batch.tables.push_back(LaneTables{caseFamily, family.missingPersons[k], k, first, batch.refs.size()});
                 for (const TableBlock* b : blocks)
                     batch.refs.push_back(TableRef{b->values(k), b->possible(k), b->relativeTyped()});
             }
@@ -270,7 +332,7 @@ void Screener::offer(TopList& list, const Candidate& c, std::size_t keep, int ty
     // partial sort of keep + 1 candidates costs far less.
     if (list.kept.size() <= keep) return;
     auto better = [&](const Candidate& a, const Candidate& b) {
-        return forRemains ? detail::betterForRemains(prepared_, a, b) : detail::betterForMissingPerson(prepared_, a, b);
+        return forRemains ? betterForRemains(a, b) : detail::betterForMissingPerson(prepared_, a, b);
     };
     std::nth_element(list.kept.begin(), list.kept.begin() + static_cast<std::ptrdiff_t>(keep - 1), list.kept.end(), better);
     // The order is total (names break ties), so whatever follows the keep-th best can never
@@ -372,11 +434,12 @@ void Screener::scoreBatch(const Batch& batch) {
     }
 }
 
-MatchResult Screener::run() {
-    const std::size_t familyCount = prepared_.families.size();
+ScreenedFamilies Screener::run() {
+    const std::size_t familyCount = source_.familyCount();
     const std::size_t batchCapacity = std::max<std::size_t>(1, options_.tilesPerBatch) * width_;
     detail::ProgressReporter reporter(options_.progress, "families", familyCount);
     std::size_t nextFamily = 0;
+    bool sourceDone = false;
     const auto tokens = static_cast<std::size_t>(2 * tbb::this_task_arena::max_concurrency() + 1);
     std::exception_ptr firstError;
 
@@ -384,26 +447,29 @@ MatchResult Screener::run() {
         tokens,
         tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order,
                                        [&](tbb::flow_control& fc) -> Batch* {
-                                           if (nextFamily >= familyCount || firstError) {
+                                           if (sourceDone || firstError) {
                                                fc.stop();
                                                return nullptr;
                                            }
-                                           auto* batch = new Batch;
+                                           auto batch = std::make_unique<Batch>();
                                            batch->firstFamily = nextFamily;
-                                           std::size_t persons = 0;
-                                           // Whole families per batch; at least one family.
-                                           while (nextFamily < familyCount) {
-                                               const std::size_t n = prepared_.families[nextFamily].missingPersons.size();
-                                               if (persons > 0 && persons + n > batchCapacity) break;
-                                               persons += n;
-                                               ++nextFamily;
+                                           // A source's error travels as the batch's, so that it
+                                           // is reported after the errors of earlier families.
+                                           try {
+                                               if (!source_.next(batchCapacity, batch->piece)) {
+                                                   fc.stop();
+                                                   return nullptr;
+                                               }
+                                           } catch (...) {
+                                               batch->error = std::current_exception();
+                                               sourceDone = true;
                                            }
-                                           batch->endFamily = nextFamily;
-                                           return batch;
+                                           nextFamily += batch->piece.families.size();
+                                           return batch.release();
                                        }) &
             tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel,
                                              [&](Batch* batch) {
-                                                 buildBatch(*batch);
+                                                 if (!batch->error) buildBatch(*batch);
                                                  return batch;
                                              }) &
             tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, [&](Batch* owned) {
@@ -414,13 +480,19 @@ MatchResult Screener::run() {
                     firstError = batch->error;
                     return;
                 }
+                for (const Family& family : batch->piece.families) {
+                    names_.add(family);
+                    missingPersonCount_ += family.missingPersons.size();
+                }
+                for (auto& w : batch->piece.warnings) sourceWarnings_.push_back(std::move(w));
                 for (auto& n : batch->notes) warnings_.push_back(std::move(n));
                 scoreBatch(*batch);
-                reporter.advance(batch->endFamily - batch->firstFamily);
+                reporter.advance(batch->piece.families.size());
             }));
     if (firstError) std::rethrow_exception(firstError);
 
-    MatchResult result;
+    ScreenedFamilies screened;
+    MatchResult& result = screened.result;
     result.kernel = path_;
     result.pairsScored = prepared_.remains.size() * missingPersonCount_;
     result.exactScores = exactScores_.load();
@@ -433,12 +505,29 @@ MatchResult Screener::run() {
     for (std::size_t r : order) {
         auto& kept = byRemains_[r].kept;
         detail::rankAndTruncate(kept, options_.top, [&](const Candidate& a, const Candidate& b) {
-            return detail::betterForRemains(prepared_, a, b);
+            return betterForRemains(a, b);
         });
         result.candidates.insert(result.candidates.end(), kept.begin(), kept.end());
     }
     result.byMissingPerson = std::move(byMissingPerson_);
-    return result;
+    std::sort(result.byMissingPerson.begin(), result.byMissingPerson.end(),
+              [&](const Candidate& a, const Candidate& b) { return beforeForMissingPerson(a, b); });
+
+    // Only the families the rows name are written: they are renumbered in case order.
+    for (const auto* list : {&result.candidates, &result.byMissingPerson})
+        for (const Candidate& c : *list) screened.caseIndex.push_back(static_cast<std::size_t>(c.family));
+    std::sort(screened.caseIndex.begin(), screened.caseIndex.end());
+    screened.caseIndex.erase(std::unique(screened.caseIndex.begin(), screened.caseIndex.end()), screened.caseIndex.end());
+    for (std::size_t f : screened.caseIndex) screened.families.push_back(names_.skeleton(f));
+    for (auto* list : {&result.candidates, &result.byMissingPerson})
+        for (Candidate& c : *list)
+            c.family = static_cast<int>(std::lower_bound(screened.caseIndex.begin(), screened.caseIndex.end(),
+                                                         static_cast<std::size_t>(c.family)) -
+                                        screened.caseIndex.begin());
+    screened.familyCount = names_.size();
+    screened.missingPersonCount = missingPersonCount_;
+    screened.sourceWarnings = std::move(sourceWarnings_);
+    return screened;
 }
 
 }  // namespace
@@ -452,10 +541,19 @@ MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model,
 MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options,
                        std::size_t tableCacheBytes) {
     if (options.top == 0) throw Error("screening needs top >= 1");
-    Screener screener(prepared, model, options, tableCacheBytes);
-    MatchResult result = screener.run();
-    detail::sortByMissingPerson(prepared, result.byMissingPerson);
-    return result;
+    PreparedFamilies source(prepared);
+    Screener screener(prepared, source, model, options, tableCacheBytes);
+    ScreenedFamilies screened = screener.run();
+    for (auto* list : {&screened.result.candidates, &screened.result.byMissingPerson})
+        for (Candidate& c : *list) c.family = static_cast<int>(screened.caseIndex[static_cast<std::size_t>(c.family)]);
+    return std::move(screened.result);
+}
+
+ScreenedFamilies screenFamilies(const PreparedCase& markersAndRemains, FamilySource& source, const MutationModel& model,
+                                const MatchOptions& options) {
+    if (options.top == 0) throw Error("screening needs top >= 1");
+    Screener screener(markersAndRemains, source, model, options, options.tableCacheBytes);
+    return screener.run();
 }
 
 }  // namespace kinmatch::engine

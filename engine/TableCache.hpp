@@ -190,5 +190,10 @@ private:
 void buildFamilyBlocks(const PreparedCase& prepared, int family, const std::vector<MarkerMatrices>& matrices,
                        bool mutationModelIsNone, std::vector<std::string>& notes, TableCache& cache,
                        std::vector<const TableBlock*>& blocks, std::vector<TableBlock::Owned>& owned);
+/// The same for a family given with its markers and references (Person::reference indexes
+/// view.references), as the screening pipeline holds it.
+void buildFamilyBlocks(const FamilyView& view, const std::vector<MarkerMatrices>& matrices, bool mutationModelIsNone,
+                       std::vector<std::string>& notes, TableCache& cache, std::vector<const TableBlock*>& blocks,
+                       std::vector<TableBlock::Owned>& owned);
 
 }  // namespace kinmatch::engine

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/Errors.hpp"
+#include "formats/PedigreeRows.hpp"
 #include "formats/TextLines.hpp"
 
 namespace kinmatch::formats {
@@ -17,7 +18,7 @@ namespace {
 
 constexpr std::array<std::string_view, 7> kColumns{"family", "id", "father", "mother", "sex", "sample", "missing"};
 constexpr std::string_view kFounder = "0";
-constexpr std::string_view kUntyped = ".";
+constexpr std::string_view kUntyped = detail::kUntypedSample;
 
 std::string expectedHeader() {
     std::string text;
@@ -40,25 +41,6 @@ bool decodeMissing(std::string_view value, const std::string& id, const SourcePo
     throw InputError(
         pos.file, pos.line,
         "missing " + quoted(value) + " of person " + id + " is not valid (expected 1 for a missing person, else 0)");
-}
-
-PersonRecord decodeRow(const std::vector<std::string_view>& fields, const SourcePos& pos) {
-    for (std::size_t col = 0; col < kColumns.size(); ++col) {
-        if (fields[col].empty())
-            throw InputError(pos.file, pos.line,
-                             "field " + std::string(kColumns[col]) + " is empty (expected a value in column " +
-                                 std::to_string(col + 1) + "; write 0 for no parent and . for no sample)");
-    }
-    std::string id(fields[1]);
-    const Sex sex = decodeSex(fields[4], id, pos);
-    const bool missing = decodeMissing(fields[6], id, pos);
-    return PersonRecord{.id = std::move(id),
-                        .father = std::string(fields[2]),
-                        .mother = std::string(fields[3]),
-                        .sex = sex,
-                        .sample = std::string(fields[5]),
-                        .missing = missing,
-                        .pos = pos};
 }
 
 const char* sexName(Sex sex) {
@@ -118,7 +100,79 @@ void addPlaceholders(FamilyRecord& family, Warnings& warnings) {
     family.persons = std::move(persons);
 }
 
-// Resolves parents and rejects cycles; `firstLine` is the line of the family's first row.
+}  // namespace
+
+namespace detail {
+
+void readPedigreeHeader(TextLines& lines, const std::string& fileName) {
+    do {
+        if (!lines.next()) throw InputError(fileName, 0, "empty file (expected the header " + expectedHeader() + ")");
+    } while (lines.blank());
+
+    const std::vector<std::string> header = splitFields(lines.line(), '\t');
+    bool headerOk = header.size() == kColumns.size();
+    for (std::size_t col = 0; headerOk && col < kColumns.size(); ++col)
+        headerOk = equalsIgnoreCase(header[col], kColumns[col]);
+    if (!headerOk)
+        throw InputError(fileName, lines.lineNumber(),
+                         "header " + quoted(lines.line()) + " is not the pedigree header (expected " +
+                             expectedHeader() + ", tab-separated)");
+}
+
+const std::vector<std::string_view>& splitPedigreeRow(FieldSplitter& splitter, std::string_view line,
+                                                      std::size_t lineNumber, const std::string& fileName) {
+    const std::vector<std::string_view>& fields = splitter.split(line, '\t');
+    if (fields.size() != kColumns.size())
+        throw InputError(fileName, lineNumber,
+                         "row has " + std::to_string(fields.size()) + " tab-separated fields (expected " +
+                             std::to_string(kColumns.size()) + ": " + expectedHeader() + ")");
+    return fields;
+}
+
+PersonRecord decodePedigreeRow(const std::vector<std::string_view>& fields, const SourcePos& pos) {
+    for (std::size_t col = 0; col < kColumns.size(); ++col) {
+        if (fields[col].empty())
+            throw InputError(pos.file, pos.line,
+                             "field " + std::string(kColumns[col]) + " is empty (expected a value in column " +
+                                 std::to_string(col + 1) + "; write 0 for no parent and . for no sample)");
+    }
+    std::string id(fields[1]);
+    const Sex sex = decodeSex(fields[4], id, pos);
+    const bool missing = decodeMissing(fields[6], id, pos);
+    return PersonRecord{.id = std::move(id),
+                        .father = std::string(fields[2]),
+                        .mother = std::string(fields[3]),
+                        .sex = sex,
+                        .sample = std::string(fields[5]),
+                        .missing = missing,
+                        .pos = pos};
+}
+
+void FamilyIds::checkNew(std::size_t f, const FamilyRecord& family, const PersonRecord& person,
+                         const std::string& fileName) {
+    if (const std::size_t first = earlierLine(f, family, person.id))
+        throw InputError(fileName, person.pos.line,
+                         "id " + person.id + " appears twice in family " + family.name + " (first at line " +
+                             std::to_string(first) + "; expected unique ids within a family)");
+}
+
+// The line of an earlier person of `family` (index `f`) with this id, or 0.
+std::size_t FamilyIds::earlierLine(std::size_t f, const FamilyRecord& family, const std::string& id) {
+    constexpr std::size_t kScanLimit = 32;
+    if (family.persons.size() < kScanLimit) {
+        for (const PersonRecord& p : family.persons)
+            if (p.id == id) return p.pos.line;
+        return 0;
+    }
+    // Ids within a family are unique (a repeat is an error), so the index holds exactly
+    // the first `size()` persons and only the newer ones need adding.
+    TextMap<std::size_t>& index = large_[f];
+    for (std::size_t i = index.size(); i < family.persons.size(); ++i)
+        index.emplace(family.persons[i].id, family.persons[i].pos.line);
+    const auto it = index.find(id);
+    return it == index.end() ? 0 : it->second;
+}
+
 void validateFamily(FamilyRecord& family, std::size_t firstLine, const std::string& fileName, Warnings& warnings) {
     // Unknown ids are reported before placeholders are made, so that a typo in the one
     // parent given is an error, not a silent extra founder.
@@ -188,65 +242,25 @@ void validateFamily(FamilyRecord& family, std::size_t firstLine, const std::stri
             "family " + family.name + " has no missing person (expected missing = 1 for at least one person)");
 }
 
-// The ids read so far of each family, to name both rows of a duplicate. Families hold a few
-// to a few dozen persons, so scanning the family's rows beats a hash map per family; only a
-// family that grows large gets an index.
-class FamilyIds {
-  public:
-    // The line of an earlier person of `family` (index `f`) with this id, or 0.
-    std::size_t earlierLine(std::size_t f, const FamilyRecord& family, const std::string& id) {
-        constexpr std::size_t kScanLimit = 32;
-        if (family.persons.size() < kScanLimit) {
-            for (const PersonRecord& p : family.persons)
-                if (p.id == id) return p.pos.line;
-            return 0;
-        }
-        // Ids within a family are unique (a repeat is an error), so the index holds exactly
-        // the first `size()` persons and only the newer ones need adding.
-        TextMap<std::size_t>& index = large_[f];
-        for (std::size_t i = index.size(); i < family.persons.size(); ++i)
-            index.emplace(family.persons[i].id, family.persons[i].pos.line);
-        const auto it = index.find(id);
-        return it == index.end() ? 0 : it->second;
-    }
-
-  private:
-    std::unordered_map<std::size_t, TextMap<std::size_t>> large_;
-};
-
-}  // namespace
+}  // namespace detail
 
 PedigreeSet readPedigrees(std::istream& in, const std::string& fileName, Warnings& warnings) {
     TextLines lines(in, fileName);
-    do {
-        if (!lines.next()) throw InputError(fileName, 0, "empty file (expected the header " + expectedHeader() + ")");
-    } while (lines.blank());
-
-    const std::vector<std::string> header = splitFields(lines.line(), '\t');
-    bool headerOk = header.size() == kColumns.size();
-    for (std::size_t col = 0; headerOk && col < kColumns.size(); ++col)
-        headerOk = equalsIgnoreCase(header[col], kColumns[col]);
-    if (!headerOk)
-        throw InputError(fileName, lines.lineNumber(),
-                         "header " + quoted(lines.line()) + " is not the pedigree header (expected " +
-                             expectedHeader() + ", tab-separated)");
+    detail::readPedigreeHeader(lines, fileName);
 
     PedigreeSet set{.source = fileName, .families = {}};
     TextMap<std::size_t> familyIndex;
     std::vector<std::size_t> familyFirstLine;
-    FamilyIds ids;
+    detail::FamilyIds ids;
     // sample -> (family, person) of its first use, so that a duplicate can name both rows.
     TextMap<std::pair<std::size_t, std::size_t>> sampleUse;
     FieldSplitter splitter;
     while (lines.next()) {
         if (lines.blank()) continue;
-        const std::vector<std::string_view>& fields = splitter.split(lines.line(), '\t');
-        if (fields.size() != kColumns.size())
-            throw InputError(fileName, lines.lineNumber(),
-                             "row has " + std::to_string(fields.size()) + " tab-separated fields (expected " +
-                                 std::to_string(kColumns.size()) + ": " + expectedHeader() + ")");
+        const std::vector<std::string_view>& fields =
+            detail::splitPedigreeRow(splitter, lines.line(), lines.lineNumber(), fileName);
         const std::string_view familyName = fields[0];
-        PersonRecord person = decodeRow(fields, lines.pos());
+        PersonRecord person = detail::decodePedigreeRow(fields, lines.pos());
 
         // Rows of one family are usually adjacent: try the last family before the index.
         std::size_t f = set.families.size();
@@ -255,13 +269,7 @@ PedigreeSet readPedigrees(std::istream& in, const std::string& fileName, Warning
         } else if (const auto it = familyIndex.find(familyName); it != familyIndex.end()) {
             f = it->second;
         }
-        if (f < set.families.size()) {
-            if (const std::size_t first = ids.earlierLine(f, set.families[f], person.id))
-                throw InputError(fileName, lines.lineNumber(),
-                                 "id " + person.id + " appears twice in family " + std::string(familyName) +
-                                     " (first at line " + std::to_string(first) +
-                                     "; expected unique ids within a family)");
-        }
+        if (f < set.families.size()) ids.checkNew(f, set.families[f], person, fileName);
         if (person.sample != kUntyped) {
             const std::size_t index = f < set.families.size() ? set.families[f].persons.size() : 0;
             const auto [useIt, newSample] = sampleUse.emplace(person.sample, std::pair{f, index});
@@ -281,11 +289,10 @@ PedigreeSet readPedigrees(std::istream& in, const std::string& fileName, Warning
         }
         set.families[f].persons.push_back(std::move(person));
     }
-    if (set.families.empty())
-        throw InputError(fileName, 0, "no persons: the file has a header but no rows (expected one row per person)");
+    if (set.families.empty()) throw InputError(fileName, 0, std::string(detail::kNoPedigreeRows));
 
     for (std::size_t f = 0; f < set.families.size(); ++f)
-        validateFamily(set.families[f], familyFirstLine[f], fileName, warnings);
+        detail::validateFamily(set.families[f], familyFirstLine[f], fileName, warnings);
     return set;
 }
 

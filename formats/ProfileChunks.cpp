@@ -130,34 +130,6 @@ std::string duplicateMessage(std::string_view sample, std::string_view marker, s
 
 namespace {
 
-// A sample's rows within one chunk.
-struct ChunkProfile {
-    Profile profile;  // pos: its first row in this chunk
-    std::uint64_t nameHash = 0;
-    std::vector<std::uint32_t> markerKeys;  // chunk key of each stored marker call
-    struct Unstored {
-        std::uint32_t key;
-        std::size_t line;
-        InternedString marker;
-    };
-    std::vector<Unstored> unstored;  // rows that are no marker call (untyped, amelogenin)
-};
-
-struct ParsedChunk {
-    std::vector<ChunkProfile> profiles;  // in order of first appearance in the chunk
-    Vocabulary vocabulary;
-    // The chunk's first error; rows after it were not read.
-    std::exception_ptr error;
-    std::size_t errorLine = 0;
-    // Set when that error came after the row's duplicate check (too many alleles): had an
-    // earlier chunk given the same sample and marker, the serial reader would have reported
-    // the duplicate instead.
-    bool errorAfterDuplicateCheck = false;
-    std::string errorSample;
-    std::string errorMarker;  // as written
-    std::uint32_t errorKey = 0;
-};
-
 void parseChunk(std::string_view text, std::size_t firstLine, const ProfileColumns& columns, char delimiter,
                 const std::string& fileName, const InternedString& file, ParsedChunk& out) {
     RowReader reader(columns, delimiter, fileName);
@@ -297,9 +269,7 @@ class ChunkMerger {
     }
 
     ProfileSet finish() {
-        if (profiles_.empty())
-            throw InputError(fileName_, 0,
-                             "no profiles: the file has a header but no rows (expected one row per sample and marker)");
+        if (profiles_.empty()) throw InputError(fileName_, 0, std::string(kNoProfileRows));
         return ProfileSet{.source = fileName_, .profiles = std::move(profiles_)};
     }
 
@@ -398,10 +368,10 @@ std::vector<std::string_view> splitAtLines(std::string_view text, std::size_t by
 
 }  // namespace
 
-ProfileSet readRowsChunked(TextLines& lines, std::istream& in, const ProfileColumns& columns, char delimiter,
-                           const std::string& fileName, const ChunkOptions& options) {
+bool readChunks(TextLines& lines, std::istream& in, const ProfileColumns& columns, char delimiter,
+                const std::string& fileName, const ChunkOptions& options,
+                const std::function<bool(ParsedChunk&)>& take) {
     const InternedString file = lines.internedFileName();
-    ChunkMerger merger(fileName);
     // The window is a plain buffer: a std::string would zero every byte before the read
     // overwrites it.
     std::unique_ptr<char[]> buffer;
@@ -446,7 +416,7 @@ ProfileSet readRowsChunked(TextLines& lines, std::istream& in, const ProfileColu
             parseChunk(pieces[c], firstLines[c], columns, delimiter, fileName, file, parsed[c]);
         });
         for (ParsedChunk& chunk : parsed) {
-            merger.merge(chunk);
+            if (!take(chunk)) return false;
             chunk = ParsedChunk{};  // frees its vocabulary and row bookkeeping early
         }
         nextLine = firstLines[pieces.size()];
@@ -454,6 +424,16 @@ ProfileSet readRowsChunked(TextLines& lines, std::istream& in, const ProfileColu
         size -= cut;
         if (ended && size == 0) break;
     }
+    return true;
+}
+
+ProfileSet readRowsChunked(TextLines& lines, std::istream& in, const ProfileColumns& columns, char delimiter,
+                           const std::string& fileName, const ChunkOptions& options) {
+    ChunkMerger merger(fileName);
+    readChunks(lines, in, columns, delimiter, fileName, options, [&](ParsedChunk& chunk) {
+        merger.merge(chunk);
+        return true;
+    });
     return merger.finish();
 }
 

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <array>
 #include <exception>
+#include <functional>
 #include <istream>
 #include <string>
 #include <string_view>
@@ -177,12 +178,66 @@ struct ChunkOptions {
     std::size_t windowBytes = std::size_t{64} << 20;  // read from the stream at a time
 };
 
-// Reads the data rows after the header `lines` has just returned, chunk by chunk in parallel,
-// as the serial reader would read them (same profiles, same first error). Takes over the
-// stream: first what `lines` holds buffered, then the rest of `in`. A failing stream is
-// reported at the line after the last complete line read before the failure.
+inline constexpr std::string_view kNoProfileRows =
+    "no profiles: the file has a header but no rows (expected one row per sample and marker)";
+
+// A profile file's layout, from its header line.
+struct ProfileHeader {
+    char delimiter = ',';
+    ProfileColumns columns;
+};
+
+// Skips to the first non-blank line and decodes it as the header (defined in ProfileReader.cpp).
+// Throws: InputError for an empty file or a bad header.
+ProfileHeader readProfileHeader(TextLines& lines, const std::string& fileName);
+
+// A sample's rows within one chunk.
+struct ChunkProfile {
+    Profile profile;  // pos: its first row in this chunk
+    std::uint64_t nameHash = 0;
+    std::vector<std::uint32_t> markerKeys;  // chunk key of each stored marker call
+    struct Unstored {
+        std::uint32_t key;
+        std::size_t line;
+        InternedString marker;
+    };
+    std::vector<Unstored> unstored;  // rows that are no marker call (untyped, amelogenin)
+};
+
+// One chunk's rows, checked as far as the chunk alone can check them.
+struct ParsedChunk {
+    std::vector<ChunkProfile> profiles;  // in order of first appearance in the chunk
+    Vocabulary vocabulary;
+    // The chunk's first error; rows after it were not read.
+    std::exception_ptr error;
+    std::size_t errorLine = 0;
+    // Set when that error came after the row's duplicate check (too many alleles): had an
+    // earlier chunk given the same sample and marker, the serial reader would have reported
+    // the duplicate instead.
+    bool errorAfterDuplicateCheck = false;
+    std::string errorSample;
+    std::string errorMarker;  // as written
+    std::uint32_t errorKey = 0;  // chunk key
+};
+
+// Reads the data rows after the header `lines` has just returned, a window at a time; each
+// window is split at line ends into chunks parsed in parallel, which go to `take` in file
+// order on the calling thread. Only one window and its parsed chunks are held at a time.
+// Takes over the stream: first what `lines` holds buffered, then the rest of `in`. A failing
+// stream is reported at the line after the last complete line read before the failure.
+// Returns false as soon as `take` does (the rest is not read), else true.
+bool readChunks(TextLines& lines, std::istream& in, const ProfileColumns& columns, char delimiter,
+                const std::string& fileName, const ChunkOptions& options,
+                const std::function<bool(ParsedChunk&)>& take);
+
+// Every profile of the rows after the header, merged from readChunks as the serial reader
+// would read them (same profiles, same first error).
 ProfileSet readRowsChunked(TextLines& lines, std::istream& in, const ProfileColumns& columns, char delimiter,
                            const std::string& fileName, const ChunkOptions& options);
+
+// streamProfileFile (CaseStream.hpp) with chosen chunk sizes (defined in CaseStream.cpp).
+bool streamProfileFile(const std::string& path, const std::function<void(const Profile&)>& sink,
+                       const ChunkOptions& options);
 
 // readProfiles (ProfileReader.hpp) with chosen chunk sizes, and the one-thread reader it must
 // agree with, row for row and error for error (defined in ProfileReader.cpp; the tests compare

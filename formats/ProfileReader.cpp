@@ -13,35 +13,24 @@
 
 namespace kinmatch::formats {
 
-namespace {
-
-using detail::kExpectedHeader;
-
-struct Header {
-    char delimiter = ',';
-    ProfileColumns columns;
-};
+namespace detail {
 
 // The first non-blank line; its delimiter tells the layout.
-Header readHeader(TextLines& lines, const std::string& fileName) {
+ProfileHeader readProfileHeader(TextLines& lines, const std::string& fileName) {
     do {
         if (!lines.next())
             throw InputError(fileName, 0, "no profiles: empty file (" + std::string(kExpectedHeader) + ")");
     } while (lines.blank());
     const char delimiter = lines.line().find('\t') != std::string_view::npos ? '\t' : ',';
     const std::vector<std::string> header = splitFields(lines.line(), delimiter);
-    return Header{delimiter, decodeProfileHeader(header, lines.pos(), kExpectedHeader)};
+    return ProfileHeader{delimiter, decodeProfileHeader(header, lines.pos(), kExpectedHeader)};
 }
-
-}  // namespace
-
-namespace detail {
 
 // Row by row on one thread. The chunked reader must give the same result and the same first
 // error; this is the reference the tests hold it to.
 ProfileSet readProfilesSerial(std::istream& in, const std::string& fileName) {
     TextLines lines(in, fileName);
-    const Header header = readHeader(lines, fileName);
+    const ProfileHeader header = readProfileHeader(lines, fileName);
 
     ProfileSet set{.source = fileName, .profiles = {}};
     TextMap<std::size_t> profileIndex;
@@ -91,15 +80,13 @@ ProfileSet readProfilesSerial(std::istream& in, const std::string& fileName) {
             seen.noteUnstored(profile, spelling.key, line);
         }
     }
-    if (set.profiles.empty())
-        throw InputError(fileName, 0,
-                         "no profiles: the file has a header but no rows (expected one row per sample and marker)");
+    if (set.profiles.empty()) throw InputError(fileName, 0, std::string(kNoProfileRows));
     return set;
 }
 
 ProfileSet readProfilesChunked(std::istream& in, const std::string& fileName, const ChunkOptions& options) {
     TextLines lines(in, fileName);
-    const Header header = readHeader(lines, fileName);
+    const ProfileHeader header = readProfileHeader(lines, fileName);
     return readRowsChunked(lines, in, header.columns, header.delimiter, fileName, options);
 }
 

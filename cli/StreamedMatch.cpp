@@ -85,6 +85,7 @@ std::optional<StreamedMatch> streamMatch(const RunSettings& s, const engine::Mat
     } catch (...) {
         // Which problem of a bad case is reported first must not depend on how it was read:
         // the whole reading finds it again and reports it as always.
+        noteWholeReading(s, "the streamed reading met an error");
         return std::nullopt;
     }
     return run;

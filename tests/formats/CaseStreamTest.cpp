@@ -18,6 +18,7 @@
 #include "formats/ProfileChunks.hpp"
 #include "formats/ProfileReader.hpp"
 #include "tests/support/RunKinmatch.hpp"
+#include "tests/support/SharedFixtures.hpp"
 
 using Catch::Matchers::Contains;
 using namespace kinmatch;
@@ -61,23 +62,6 @@ std::vector<Profile> streamed(const std::string& path, const ChunkOptions& optio
     return out;
 }
 
-void requireSameProfiles(const std::vector<Profile>& actual, const std::vector<Profile>& expected) {
-    REQUIRE(actual.size() == expected.size());
-    for (std::size_t i = 0; i < actual.size(); ++i) {
-        const Profile& x = actual[i];
-        const Profile& y = expected[i];
-        INFO("profile " << i << " " << y.sampleName);
-        REQUIRE(x.sampleName == y.sampleName);
-        REQUIRE((x.pos.file == y.pos.file && x.pos.line == y.pos.line));
-        REQUIRE(x.amelogenin == y.amelogenin);
-        REQUIRE(x.markers.size() == y.markers.size());
-        for (std::size_t m = 0; m < x.markers.size(); ++m) {
-            REQUIRE(x.markers[m].marker == y.markers[m].marker);
-            REQUIRE(x.markers[m].alleles == y.markers[m].alleles);
-            REQUIRE((x.markers[m].pos.file == y.markers[m].pos.file && x.markers[m].pos.line == y.markers[m].pos.line));
-        }
-    }
-}
 
 // Chunk and window sizes from a few rows to the default: at 64 bytes every sample's ~21 rows
 // straddle chunk ends, at a window of 300 bytes they straddle windows too.
@@ -109,7 +93,7 @@ TEST_CASE("streamProfileFile hands on readProfileFile's profiles, one at a time 
             bool complete = false;
             const auto profiles = streamed(path, options, complete);
             CHECK(complete);
-            requireSameProfiles(profiles, whole.profiles);
+            test::requireSameProfiles(profiles, whole.profiles);
         }
     }
     SECTION("the public entry point reads with the default sizes") {
@@ -117,7 +101,7 @@ TEST_CASE("streamProfileFile hands on readProfileFile's profiles, one at a time 
         test::writeFile(path, "SampleName,Marker,Allele1,Allele2\nA,vWA,14,15\nA,AMEL,X,Y\nB,vWA,16,\n");
         std::vector<Profile> profiles;
         CHECK(formats::streamProfileFile(path, [&](const Profile& p) { profiles.push_back(p); }));
-        requireSameProfiles(profiles, formats::readProfileFile(path).profiles);
+        test::requireSameProfiles(profiles, formats::readProfileFile(path).profiles);
     }
 }
 
@@ -140,7 +124,7 @@ TEST_CASE("A sample whose rows straddle a chunk end is handed on once, whole", "
         bool complete = false;
         const auto profiles = streamed(path, options, complete);
         CHECK(complete);
-        requireSameProfiles(profiles, formats::readProfileFile(path).profiles);
+        test::requireSameProfiles(profiles, formats::readProfileFile(path).profiles);
         REQUIRE(profiles.size() == 3);
         CHECK(profiles[1].markers.size() == 4);
         CHECK(profiles[1].amelogenin.size() == 1);

@@ -13,6 +13,7 @@
 #include "formats/ProfileChunks.hpp"
 #include "formats/ProfileReader.hpp"
 #include "formats/TextLines.hpp"
+#include "tests/support/SharedFixtures.hpp"
 
 using Catch::Matchers::Contains;
 using kinmatch::Profile;
@@ -269,21 +270,7 @@ Outcome outcomeOf(Read&& read) {
 
 void requireSameSets(const ProfileSet& a, const ProfileSet& b) {
     REQUIRE(a.source == b.source);
-    REQUIRE(a.profiles.size() == b.profiles.size());
-    for (std::size_t i = 0; i < a.profiles.size(); ++i) {
-        const auto& x = a.profiles[i];
-        const auto& y = b.profiles[i];
-        INFO("profile " << i << " " << x.sampleName);
-        REQUIRE(x.sampleName == y.sampleName);
-        REQUIRE((x.pos.file == y.pos.file && x.pos.line == y.pos.line));
-        REQUIRE(x.amelogenin == y.amelogenin);
-        REQUIRE(x.markers.size() == y.markers.size());
-        for (std::size_t m = 0; m < x.markers.size(); ++m) {
-            REQUIRE(x.markers[m].marker == y.markers[m].marker);
-            REQUIRE(x.markers[m].alleles == y.markers[m].alleles);
-            REQUIRE((x.markers[m].pos.file == y.markers[m].pos.file && x.markers[m].pos.line == y.markers[m].pos.line));
-        }
-    }
+    kinmatch::test::requireSameProfiles(a.profiles, b.profiles);
 }
 
 // Chunked with several chunk and window sizes, against serial: same profiles or same error.

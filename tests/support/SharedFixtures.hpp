@@ -2,8 +2,9 @@
 #pragma once
 
 // What several test files need alike: the bundled NorSTR East Asian frequency table, the
-// binomial sum every Clopper-Pearson bound is checked against, and a sample-by-sample check
-// that mtDNA haplotypes read back from a file are the ones written.
+// binomial sum every Clopper-Pearson bound is checked against, a sample-by-sample check
+// that mtDNA haplotypes read back from a file are the ones written, and the same for parsed
+// STR profiles.
 
 #include <catch2/catch.hpp>
 
@@ -27,6 +28,26 @@ inline const FrequencyTable& norstr() {
                                           warnings);
     }();
     return table;
+}
+
+/// The same profiles, field by field, source positions included (the chunked and streamed
+/// profile readers against the serial one).
+inline void requireSameProfiles(const std::vector<Profile>& actual, const std::vector<Profile>& expected) {
+    REQUIRE(actual.size() == expected.size());
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+        const Profile& x = actual[i];
+        const Profile& y = expected[i];
+        INFO("profile " << i << " " << y.sampleName);
+        REQUIRE(x.sampleName == y.sampleName);
+        REQUIRE((x.pos.file == y.pos.file && x.pos.line == y.pos.line));
+        REQUIRE(x.amelogenin == y.amelogenin);
+        REQUIRE(x.markers.size() == y.markers.size());
+        for (std::size_t m = 0; m < x.markers.size(); ++m) {
+            REQUIRE(x.markers[m].marker == y.markers[m].marker);
+            REQUIRE(x.markers[m].alleles == y.markers[m].alleles);
+            REQUIRE((x.markers[m].pos.file == y.markers[m].pos.file && x.markers[m].pos.line == y.markers[m].pos.line));
+        }
+    }
 }
 
 /// P(X <= k | n, p), term by term in log space (no beta function): the equation the

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "cli/StreamedMatch.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 #include <oneapi/tbb/parallel_invoke.h>
 
+#include "engine/Errors.hpp"
 #include "engine/ReferenceCensus.hpp"
 #include "engine/Screening.hpp"
 #include "formats/CaseStream.hpp"
@@ -26,7 +28,13 @@ void noteWholeReading(const RunSettings& s, const std::string& why) {
 bool canStream(const RunSettings& s) {
     // The streamed path is the screening path; a --db run stores every family and sample, and
     // lineage evidence needs every family's line relatives at once.
-    return !s.inMemory && !s.all && !s.hasLineage() && s.hasAutosomal() && s.database.empty();
+    if (s.inMemory || s.all || s.hasLineage() || !s.hasAutosomal() || !s.database.empty()) return false;
+    // The pedigree file is read twice, and after an error every file is read again: a pipe
+    // (`-p <(zcat ...)`) would be empty the second time.
+    std::error_code ec;
+    for (const std::string* path : {&s.frequencies, &s.pedigrees, &s.references, &s.remains})
+        if (!std::filesystem::is_regular_file(*path, ec)) return false;
+    return true;
 }
 
 std::optional<StreamedMatch> streamMatch(const RunSettings& s, const engine::MatchOptions& options) {
@@ -82,10 +90,11 @@ std::optional<StreamedMatch> streamMatch(const RunSettings& s, const engine::Mat
         run.warnings.insert(run.warnings.end(), screened.sourceWarnings.begin(), screened.sourceWarnings.end());
         const auto& prepareWarnings = censusWarnings.messages();
         run.warnings.insert(run.warnings.end(), prepareWarnings.begin(), prepareWarnings.end());
-    } catch (...) {
+    } catch (const Error&) {
         // Which problem of a bad case is reported first must not depend on how it was read:
-        // the whole reading finds it again and reports it as always.
-        noteWholeReading(s, "the streamed reading met an error");
+        // the whole reading finds it again and reports it as always. Anything else (a logic
+        // error, memory) is no property of the input and is not hidden behind a second run.
+        noteWholeReading(s, "the streamed reading met an error in the input");
         return std::nullopt;
     }
     return run;

@@ -55,7 +55,7 @@ struct Person {
 struct Family {
     std::string name;
     std::vector<Person> persons;
-    std::vector<int> missingPersons;  // indices into persons, in file order
+    std::vector<int> missingPersons;  // indices into persons, in person (id) order
 };
 
 /// Everything a match needs, resolved and checked; built by `prepareCase`.

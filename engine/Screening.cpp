@@ -133,6 +133,12 @@ class FamilyNames {
     }
     std::size_t size() const noexcept { return firstText_.size(); }
     std::string_view name(std::size_t family) const noexcept { return text(firstText_[family]); }
+    // The id of missing person `person` (an index in Family::persons) of `family`.
+    std::string_view id(std::size_t family, int person) const noexcept {
+        const std::size_t first = firstText_[family];
+        for (std::size_t t = first + 1;; ++t)
+            if (persons_[t - family - 1] == person) return text(t);
+    }
 
     // The family with only its name and missing persons, each at its index in Family::persons.
     Family skeleton(std::size_t family) const {
@@ -209,16 +215,19 @@ private:
     void scoreBatch(const Batch& batch);
     void scoreBlock(const Batch& batch, std::size_t block, std::vector<TopList>& byMissing);
     void offer(TopList& list, const Candidate& c, std::size_t keep, int typedMarkers, bool forRemains) const;
-    // The orders of detail::betterForRemains and sortByMissingPerson, by the names kept in
-    // names_: a family's persons are in id order, so within a family the index orders as the id.
+    // The orders of detail::betterForRemains and sortByMissingPerson, by the names and ids
+    // kept in names_ (the families themselves are gone by the time lists are ranked).
+    int compareNames(const Candidate& a, const Candidate& b) const {
+        const auto fa = static_cast<std::size_t>(a.family), fb = static_cast<std::size_t>(b.family);
+        if (const int c = names_.name(fa).compare(names_.name(fb)); c != 0) return c;
+        return names_.id(fa, a.missingPerson).compare(names_.id(fb, b.missingPerson));
+    }
     bool betterForRemains(const Candidate& a, const Candidate& b) const {
         if (a.log10Lr != b.log10Lr) return a.log10Lr > b.log10Lr;
-        if (a.family != b.family) return names_.name(static_cast<std::size_t>(a.family)) < names_.name(static_cast<std::size_t>(b.family));
-        return a.missingPerson < b.missingPerson;
+        return compareNames(a, b) < 0;
     }
     bool beforeForMissingPerson(const Candidate& a, const Candidate& b) const {
-        if (a.family != b.family) return names_.name(static_cast<std::size_t>(a.family)) < names_.name(static_cast<std::size_t>(b.family));
-        if (a.missingPerson != b.missingPerson) return a.missingPerson < b.missingPerson;
+        if (const int c = compareNames(a, b); c != 0) return c < 0;
         if (a.rank != b.rank) return a.rank < b.rank;
         return prepared_.remains[static_cast<std::size_t>(a.remains)].name < prepared_.remains[static_cast<std::size_t>(b.remains)].name;
     }
@@ -441,13 +450,14 @@ ScreenedFamilies Screener::run() {
     std::size_t nextFamily = 0;
     bool sourceDone = false;
     const auto tokens = static_cast<std::size_t>(2 * tbb::this_task_arena::max_concurrency() + 1);
-    std::exception_ptr firstError;
+    std::exception_ptr firstError;  // written and read by the last stage only
+    std::atomic<bool> failed{false};  // what the first stage may see of it
 
     tbb::parallel_pipeline(
         tokens,
         tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order,
                                        [&](tbb::flow_control& fc) -> Batch* {
-                                           if (sourceDone || firstError) {
+                                           if (sourceDone || failed.load(std::memory_order_relaxed)) {
                                                fc.stop();
                                                return nullptr;
                                            }
@@ -478,6 +488,7 @@ ScreenedFamilies Screener::run() {
                 if (firstError) return;
                 if (batch->error) {
                     firstError = batch->error;
+                    failed.store(true, std::memory_order_relaxed);
                     return;
                 }
                 for (const Family& family : batch->piece.families) {

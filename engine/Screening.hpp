@@ -33,7 +33,7 @@ struct ScreenedFamilies {
     /// As screenCase's, but Candidate::family indexes `families`.
     MatchResult result;
     /// The families the rows name, in case order. Only each family's name and its missing
-    /// persons (id, sex, `missingPersons`) are kept; other persons are left as placeholders
+    /// persons (id, `missing`, `missingPersons`) are kept; other persons are left as placeholders
     /// with an empty id, so that Candidate::missingPerson keeps indexing Family::persons.
     std::vector<Family> families;
     std::vector<std::size_t> caseIndex;  // families[i] is family caseIndex[i] of the source

@@ -253,6 +253,9 @@ struct StreamedFamilies::Impl {
     std::size_t heldLine = 0;
     bool held = false;
     std::vector<bool> sampleUsed;  // by store index
+    // The families read so far: the counting pass found each name's rows adjacent, but a file
+    // changed between the passes must not give a family twice.
+    NameHashes familiesRead;
     std::optional<ReadFamily> lookahead;
 
     Impl(const std::string& p, const engine::ReferenceStore& r, std::string source)
@@ -322,6 +325,9 @@ struct StreamedFamilies::Impl {
             if (record.persons.empty()) {
                 record.name = std::string(fields[0]);
                 firstLine = lineNumber;
+                if (!familiesRead.insert(nameHash(record.name)))
+                    throw InputError(path, lineNumber,
+                                     "family " + record.name + " again after other families (the file changed while it was read)");
             } else {
                 ids.checkNew(0, record, person, path);
             }

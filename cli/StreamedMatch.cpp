@@ -51,7 +51,15 @@ std::optional<StreamedMatch> streamMatch(const RunSettings& s, const engine::Mat
         tbb::parallel_invoke(
             [&] {
                 try {
-                    grouped = formats::streamProfileFile(s.references, [&](const Profile& p) { census.add(p); });
+                    // A national references file takes seconds to read before the first family.
+                    std::size_t lastMb = ~std::size_t{0};
+                    const auto progress = [&](std::size_t read, std::size_t total) {
+                        if (!options.progress || (read >> 20) == lastMb) return;  // the end comes twice
+                        lastMb = read >> 20;
+                        options.progress("reference file MB", read >> 20, total >> 20);
+                    };
+                    grouped = formats::streamProfileFile(
+                        s.references, [&](const Profile& p) { census.add(p); }, progress);
                 } catch (...) {
                     referencesError = std::current_exception();
                 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -208,26 +209,38 @@ class StreamMerger {
 namespace detail {
 
 bool streamProfileFile(const std::string& path, const std::function<void(const Profile&)>& sink,
-                       const ChunkOptions& options) {
+                       const ChunkOptions& options,
+                       const std::function<void(std::size_t bytesRead, std::size_t fileBytes)>& progress) {
     std::ifstream in = openTextFile(path);
     TextLines lines(in, path);
     const ProfileHeader header = readProfileHeader(lines, path);
     StreamMerger merger(path, sink);
-    if (!readChunks(lines, in, header.columns, header.delimiter, path, options,
-                    [&](ParsedChunk& chunk) { return merger.take(chunk); }))
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    const std::size_t fileBytes = ec ? 0 : static_cast<std::size_t>(size);
+    std::size_t bytesRead = 0;
+    if (!readChunks(lines, in, header.columns, header.delimiter, path, options, [&](ParsedChunk& chunk) {
+            if (!merger.take(chunk)) return false;
+            bytesRead += chunk.textBytes;
+            if (progress) progress(bytesRead, std::max(fileBytes, bytesRead));
+            return true;
+        }))
         return false;
     merger.finish();
+    // The header's bytes were never a chunk's: the last call says the whole file is read.
+    if (progress) progress(std::max(fileBytes, bytesRead), std::max(fileBytes, bytesRead));
     return true;
 }
 
 }  // namespace detail
 
-bool streamProfileFile(const std::string& path, const std::function<void(const Profile&)>& sink) {
+bool streamProfileFile(const std::string& path, const std::function<void(const Profile&)>& sink,
+                       const ByteProgress& progress) {
     // The whole reader's 64 MB window holds ~100k parsed profiles at once (~150 MB in all):
     // what streaming is meant to avoid. Eight chunks still keep both cores parsing.
     detail::ChunkOptions options;
     options.windowBytes = std::size_t{8} << 20;
-    return detail::streamProfileFile(path, sink, options);
+    return detail::streamProfileFile(path, sink, options, progress);
 }
 
 // ---- Pedigrees ----

@@ -30,8 +30,12 @@ namespace kinmatch::formats {
 /// Chunks of the window are parsed in parallel; `sink` is called from one thread at a time.
 /// Returns false, having stopped early, when a sample's rows are not adjacent (a sample seen
 /// again after another sample's rows): the file then needs readProfileFile.
+/// `progress`, when given, is called after each parsed chunk with the bytes read so far and
+/// the file's size, from the thread that calls `sink`.
 /// Throws: InputError naming file and line.
-bool streamProfileFile(const std::string& path, const std::function<void(const Profile&)>& sink);
+using ByteProgress = std::function<void(std::size_t bytesRead, std::size_t fileBytes)>;
+bool streamProfileFile(const std::string& path, const std::function<void(const Profile&)>& sink,
+                       const ByteProgress& progress = {});
 
 /// The pedigree file read family by family as an engine::FamilySource. Families come in file
 /// order, each resolved with engine::resolveFamily against `references` (which must outlive

@@ -414,6 +414,7 @@ bool readChunks(TextLines& lines, std::istream& in, const ProfileColumns& column
         std::vector<ParsedChunk> parsed(pieces.size());
         tbb::parallel_for(std::size_t{0}, pieces.size(), [&](std::size_t c) {
             parseChunk(pieces[c], firstLines[c], columns, delimiter, fileName, file, parsed[c]);
+            parsed[c].textBytes = pieces[c].size();
         });
         for (ParsedChunk& chunk : parsed) {
             if (!take(chunk)) return false;

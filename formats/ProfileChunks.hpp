@@ -207,6 +207,7 @@ struct ChunkProfile {
 // One chunk's rows, checked as far as the chunk alone can check them.
 struct ParsedChunk {
     std::vector<ChunkProfile> profiles;  // in order of first appearance in the chunk
+    std::size_t textBytes = 0;           // of the file, for progress
     Vocabulary vocabulary;
     // The chunk's first error; rows after it were not read.
     std::exception_ptr error;
@@ -237,7 +238,8 @@ ProfileSet readRowsChunked(TextLines& lines, std::istream& in, const ProfileColu
 
 // streamProfileFile (CaseStream.hpp) with chosen chunk sizes (defined in CaseStream.cpp).
 bool streamProfileFile(const std::string& path, const std::function<void(const Profile&)>& sink,
-                       const ChunkOptions& options);
+                       const ChunkOptions& options,
+                       const std::function<void(std::size_t bytesRead, std::size_t fileBytes)>& progress = {});
 
 // readProfiles (ProfileReader.hpp) with chosen chunk sizes, and the one-thread reader it must
 // agree with, row for row and error for error (defined in ProfileReader.cpp; the tests compare

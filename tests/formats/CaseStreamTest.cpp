@@ -4,9 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <initializer_list>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/Case.hpp"
@@ -103,6 +105,31 @@ TEST_CASE("streamProfileFile hands on readProfileFile's profiles, one at a time 
         CHECK(formats::streamProfileFile(path, [&](const Profile& p) { profiles.push_back(p); }));
         test::requireSameProfiles(profiles, formats::readProfileFile(path).profiles);
     }
+}
+
+TEST_CASE("streamProfileFile reports the bytes read, ending at the file's size", "[casestream]") {
+    test::TempDir dir;
+    const std::string path = (dir / "refs.csv").string();
+    test::writeFile(path, adjacentFile(3, 200));
+    const auto fileBytes = static_cast<std::size_t>(std::filesystem::file_size(path));
+    std::vector<std::pair<std::size_t, std::size_t>> calls;
+    ChunkOptions options;
+    options.chunkBytes = 2000;
+    options.windowBytes = 9000;
+    std::size_t profiles = 0;
+    CHECK(formats::detail::streamProfileFile(
+        path, [&](const Profile&) { ++profiles; }, options,
+        [&](std::size_t read, std::size_t total) { calls.emplace_back(read, total); }));
+    CHECK(profiles == 200);
+    REQUIRE(calls.size() > 10);
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        CHECK(calls[i].second == fileBytes);
+        CHECK(calls[i].first <= fileBytes);
+        if (i > 0) CHECK(calls[i].first >= calls[i - 1].first);
+    }
+    CHECK(calls.back().first == fileBytes);
+    // Every chunk's bytes counted once: the call before the last is the file minus its header.
+    CHECK(calls[calls.size() - 2].first == fileBytes - std::string("SampleName,Marker,Allele1,Allele2,Allele3\n").size());
 }
 
 TEST_CASE("A sample whose rows straddle a chunk end is handed on once, whole", "[casestream]") {

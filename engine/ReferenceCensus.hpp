@@ -26,7 +26,8 @@
 namespace kinmatch::engine {
 
 /// Resolved reference profiles in two flat arrays (names, genotypes) and a name index:
-/// about 110 bytes a sample at 21 markers.
+/// about 80 bytes a sample at 21 markers (genotypes take one byte an allele while every
+/// allele number stays below 255, else two).
 /// Thread safety: const members may be called from any number of threads.
 class ReferenceStore {
   public:
@@ -38,7 +39,8 @@ class ReferenceStore {
     std::size_t size() const noexcept;
     std::size_t markerCount() const noexcept;
     std::string_view name(std::size_t sample) const noexcept;
-    std::span<const Genotype> genotypes(std::size_t sample) const noexcept;
+    /// Sample `sample`'s genotypes, one per marker (stored packed, so returned by value).
+    std::vector<Genotype> genotypes(std::size_t sample) const;
     /// The sample as prepareCase would have it in PreparedCase::references.
     Sample sample(std::size_t index) const;
     /// The index of the sample named `name`, or -1.

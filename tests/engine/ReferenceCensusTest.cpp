@@ -381,3 +381,38 @@ TEST_CASE("ReferenceStore::find finds every name and -1 for an absent one", "[ce
     CHECK(store.find("s1") == -1);
     CHECK(ReferenceStore(3).find("S1") == -1);
 }
+
+TEST_CASE("ReferenceStore keeps allele numbers past one byte, added or renumbered", "[census]") {
+    const auto g = [](int a, int b) { return Genotype{static_cast<std::int16_t>(a), static_cast<std::int16_t>(b)}; };
+    const auto same = [](const std::vector<Genotype>& x, const std::vector<Genotype>& y) {
+        REQUIRE(x.size() == y.size());
+        for (std::size_t m = 0; m < x.size(); ++m) {
+            CHECK(x[m].allele1 == y[m].allele1);
+            CHECK(x[m].allele2 == y[m].allele2);
+        }
+    };
+    SECTION("a sample added with allele 254, then one with 300") {
+        ReferenceStore store(2);
+        store.add("A", std::vector<Genotype>{g(3, 254), Genotype{}});
+        same(store.genotypes(0), {g(3, 254), Genotype{}});
+        store.add("B", std::vector<Genotype>{g(0, 300), g(255, 1000)});
+        same(store.genotypes(0), {g(3, 254), Genotype{}});
+        same(store.genotypes(1), {g(0, 300), g(255, 1000)});
+    }
+    SECTION("renumbering to numbers past 254 (alleles only the remains carry)") {
+        ReferenceStore store(1);
+        store.add("A", std::vector<Genotype>{g(0, 1)});
+        store.add("B", std::vector<Genotype>{Genotype{}});
+        store.add("C", std::vector<Genotype>{g(1, 1)});
+        store.renumberAlleles({{400, 7}});
+        same(store.genotypes(0), {g(7, 400)});  // put back in order
+        same(store.genotypes(1), {Genotype{}});
+        same(store.genotypes(2), {g(7, 7)});
+    }
+    SECTION("renumbering within one byte stays exact") {
+        ReferenceStore store(1);
+        store.add("A", std::vector<Genotype>{g(0, 2)});
+        store.renumberAlleles({{254, 0, 1}});
+        same(store.genotypes(0), {g(1, 254)});
+    }
+}

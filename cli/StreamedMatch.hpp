@@ -4,8 +4,9 @@
 // `kinmatch match` without the whole case in memory: the references file is read once for
 // its census (engine/ReferenceCensus.hpp), and the pedigree file family by family as the
 // screening pipeline goes (formats/CaseStream.hpp). Memory then follows the remains, the
-// candidate lists and about 160 bytes per reference sample and family, instead of ~4 KB per
-// family read whole. The rows are those of the whole reading, byte for byte.
+// candidate lists, the table cache and about 80 bytes per reference sample and 50 per family,
+// instead of ~4 KB per family read whole. The rows are those of the whole reading, byte for
+// byte.
 
 #include <cstddef>
 #include <optional>

@@ -4,7 +4,7 @@
 // prepareCase for a national references file, without the file's parsed rows in memory.
 //
 // Parsed, a reference profile costs about 900 bytes (a MarkerCall of 40 bytes per marker,
-// source positions included); resolved, 84 bytes of genotypes at 21 markers. prepareCase
+// source positions included); resolved, 42 bytes of genotypes at 21 markers. prepareCase
 // needs every profile before it can number a marker's alleles, because alleles missing from
 // the frequency table join the marker and the alleles are then sorted. The census instead
 // takes the profiles one at a time, in file order, numbers their alleles provisionally (in

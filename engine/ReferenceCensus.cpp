@@ -113,6 +113,8 @@ ReferenceCensus::Finished ReferenceCensus::finish(const ProfileSet& remains, con
         for (const auto& label : c.provisional[m].labels()) alleleMap[m].push_back(finalIndex.at(label));
     }
     c.store.renumberAlleles(alleleMap);
+    // The store stays for the whole run: its growth slack would be up to half its size.
+    c.store.shrinkToFit();
     finished.references = std::move(c.store);
     finished.remains = detail::resolveSamples(remains, finished.markers, c.memo);
     return finished;

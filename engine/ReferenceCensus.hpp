@@ -45,10 +45,14 @@ class ReferenceStore {
     Sample sample(std::size_t index) const;
     /// The index of the sample named `name`, or -1.
     long find(std::string_view name) const;
+    /// The bytes the store holds (its arrays' capacities): what a streamed run pays per sample.
+    std::size_t memoryBytes() const noexcept;
 
     /// Appends a sample; its name must not be in the store yet. `genotypes` has markerCount()
     /// entries.
     void add(std::string_view name, std::span<const Genotype> genotypes);
+    /// Gives back the arrays' growth slack (up to half of them) once no sample is added.
+    void shrinkToFit();
     /// Renumbers every stored allele: allele a at marker m becomes alleleMap[m][a] (and a
     /// genotype's two alleles are put back in order).
     void renumberAlleles(const std::vector<std::vector<std::int16_t>>& alleleMap);

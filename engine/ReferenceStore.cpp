@@ -99,6 +99,20 @@ std::vector<Genotype> ReferenceStore::genotypes(std::size_t sample) const {
     return out;
 }
 
+void ReferenceStore::shrinkToFit() {
+    Impl& s = *impl_;
+    s.names.shrink_to_fit();
+    s.nameStarts.shrink_to_fit();
+    s.narrow.shrink_to_fit();
+    s.wide.shrink_to_fit();
+}
+
+std::size_t ReferenceStore::memoryBytes() const noexcept {
+    const Impl& s = *impl_;
+    return s.names.capacity() + s.nameStarts.capacity() * sizeof(std::size_t) + s.narrow.capacity() +
+           s.wide.capacity() * sizeof(Genotype) + s.slots.capacity() * sizeof(Impl::Slot);
+}
+
 Sample ReferenceStore::sample(std::size_t index) const { return Sample{std::string(name(index)), genotypes(index)}; }
 
 long ReferenceStore::find(std::string_view name) const {

@@ -416,3 +416,19 @@ TEST_CASE("ReferenceStore keeps allele numbers past one byte, added or renumbere
         same(store.genotypes(0), {g(1, 254)});
     }
 }
+
+TEST_CASE("ReferenceStore holds about 80 bytes a sample at 21 markers while alleles fit a byte", "[census]") {
+    ReferenceStore store(21);
+    std::vector<Genotype> genotypes(21, Genotype{3, 17});
+    const std::size_t samples = 20000;
+    for (std::size_t i = 0; i < samples; ++i) store.add("REF-" + std::to_string(100000 + i), genotypes);
+    store.shrinkToFit();  // as the census leaves it
+    const double perSample = static_cast<double>(store.memoryBytes()) / static_cast<double>(samples);
+    INFO(perSample);
+    // 10-byte names, 8-byte offsets, 42 bytes of genotypes and 8-byte slots at a load of 1/4
+    // to 1/2: well under the 84 bytes the genotypes alone took as int16.
+    CHECK(perSample < 84.0 + 10.0);
+    CHECK(perSample > 42.0 + 10.0 + 8.0);
+    store.add("WIDE", std::vector<Genotype>(21, Genotype{3, 300}));
+    CHECK(static_cast<double>(store.memoryBytes()) / static_cast<double>(samples) > perSample + 40.0);
+}

@@ -43,13 +43,11 @@ namespace {
 std::vector<int> tieOrdinals(const PreparedCase& prepared, const std::vector<MissingPersonTables>& tables) {
     std::vector<int> order(tables.size());
     for (std::size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int>(k);
+    const detail::CaseNames names{prepared};
     std::sort(order.begin(), order.end(), [&](int a, int b) {
         const auto& ta = tables[static_cast<std::size_t>(a)];
         const auto& tb = tables[static_cast<std::size_t>(b)];
-        const auto& fa = prepared.families[static_cast<std::size_t>(ta.family)];
-        const auto& fb = prepared.families[static_cast<std::size_t>(tb.family)];
-        if (fa.name != fb.name) return fa.name < fb.name;
-        return fa.persons[static_cast<std::size_t>(ta.person)].id < fb.persons[static_cast<std::size_t>(tb.person)].id;
+        return detail::compareMissingPersons(names, ta.family, ta.person, tb.family, tb.person) < 0;
     });
     std::vector<int> ordinal(tables.size());
     for (std::size_t i = 0; i < order.size(); ++i) ordinal[static_cast<std::size_t>(order[i])] = static_cast<int>(i);
@@ -162,7 +160,7 @@ namespace {
 std::vector<Candidate> bestRemainsPerMissingPerson(const PreparedCase& prepared, const std::vector<Candidate>& all,
                                                    std::size_t keep) {
     std::vector<Candidate> sorted = all;
-    detail::sortByMissingPerson(prepared, sorted);  // groups each missing person's pairs together
+    detail::sortByMissingPerson(detail::CaseNames{prepared}, prepared.remains, sorted);  // groups each missing person's pairs together
     std::vector<Candidate> result;
     for (std::size_t begin = 0; begin < sorted.size();) {
         std::size_t end = begin;

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <exception>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include <tbb/parallel_for.h>
@@ -117,13 +118,30 @@ double estimateLog10(const Sample& remains, std::size_t markerCount, Ratio&& rat
     return std::log10(product) + exponent * 0.30102999566398120;
 }
 
+/// The names ties between missing persons are broken by, read from a case in memory. The
+/// screening keeps its own (Screening.cpp FamilyNames: the families are gone by then); both
+/// give `family(f)` and `missingPerson(f, person)`.
+struct CaseNames {
+    const PreparedCase& prepared;
+    std::string_view family(int f) const { return prepared.families[static_cast<std::size_t>(f)].name; }
+    std::string_view missingPerson(int f, int person) const {
+        return prepared.families[static_cast<std::size_t>(f)].persons[static_cast<std::size_t>(person)].id;
+    }
+};
+
+/// The order of missing persons wherever ties are broken: family name, then missing person
+/// id. Negative, zero or positive, as std::string_view::compare.
+template <typename Names>
+int compareMissingPersons(const Names& names, int familyA, int personA, int familyB, int personB) {
+    if (const int c = names.family(familyA).compare(names.family(familyB)); c != 0) return c;
+    return names.missingPerson(familyA, personA).compare(names.missingPerson(familyB, personB));
+}
+
 /// Best first for one remains: higher LR, then family name, then missing person id.
-inline bool betterForRemains(const PreparedCase& prepared, const Candidate& a, const Candidate& b) {
+template <typename Names>
+bool betterForRemains(const Names& names, const Candidate& a, const Candidate& b) {
     if (a.log10Lr != b.log10Lr) return a.log10Lr > b.log10Lr;
-    const auto& fa = prepared.families[a.family];
-    const auto& fb = prepared.families[b.family];
-    if (fa.name != fb.name) return fa.name < fb.name;
-    return fa.persons[a.missingPerson].id < fb.persons[b.missingPerson].id;
+    return compareMissingPersons(names, a.family, a.missingPerson, b.family, b.missingPerson) < 0;
 }
 
 /// Best first for one missing person: higher LR, then remains name.
@@ -143,16 +161,13 @@ void rankAndTruncate(std::vector<Candidate>& candidates, std::size_t keep, Bette
 }
 
 /// The order of MatchResult::byMissingPerson: family name, missing person id, rank, remains name.
-inline void sortByMissingPerson(const PreparedCase& prepared, std::vector<Candidate>& candidates) {
+template <typename Names>
+void sortByMissingPerson(const Names& names, const std::vector<Sample>& remains, std::vector<Candidate>& candidates) {
     std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
-        const auto& fa = prepared.families[a.family];
-        const auto& fb = prepared.families[b.family];
-        if (fa.name != fb.name) return fa.name < fb.name;
-        const auto& pa = fa.persons[a.missingPerson].id;
-        const auto& pb = fb.persons[b.missingPerson].id;
-        if (pa != pb) return pa < pb;
+        if (const int c = compareMissingPersons(names, a.family, a.missingPerson, b.family, b.missingPerson); c != 0)
+            return c < 0;
         if (a.rank != b.rank) return a.rank < b.rank;
-        return prepared.remains[a.remains].name < prepared.remains[b.remains].name;
+        return remains[static_cast<std::size_t>(a.remains)].name < remains[static_cast<std::size_t>(b.remains)].name;
     });
 }
 

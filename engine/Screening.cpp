@@ -132,11 +132,12 @@ class FamilyNames {
         }
     }
     std::size_t size() const noexcept { return firstText_.size(); }
-    std::string_view name(std::size_t family) const noexcept { return text(firstText_[family]); }
-    // The id of missing person `person` (an index in Family::persons) of `family`.
-    std::string_view id(std::size_t family, int person) const noexcept {
-        const std::size_t first = firstText_[family];
-        for (std::size_t t = first + 1;; ++t)
+    // The names the tie orders read (detail::compareMissingPersons).
+    std::string_view family(int f) const noexcept { return text(firstText_[static_cast<std::size_t>(f)]); }
+    // The id of missing person `person` (an index in Family::persons) of family `f`.
+    std::string_view missingPerson(int f, int person) const noexcept {
+        const auto family = static_cast<std::size_t>(f);
+        for (std::size_t t = firstText_[family] + 1;; ++t)
             if (persons_[t - family - 1] == person) return text(t);
     }
 
@@ -215,22 +216,8 @@ private:
     void scoreBatch(const Batch& batch);
     void scoreBlock(const Batch& batch, std::size_t block, std::vector<TopList>& byMissing);
     void offer(TopList& list, const Candidate& c, std::size_t keep, int typedMarkers, bool forRemains) const;
-    // The orders of detail::betterForRemains and sortByMissingPerson, by the names and ids
-    // kept in names_ (the families themselves are gone by the time lists are ranked).
-    int compareNames(const Candidate& a, const Candidate& b) const {
-        const auto fa = static_cast<std::size_t>(a.family), fb = static_cast<std::size_t>(b.family);
-        if (const int c = names_.name(fa).compare(names_.name(fb)); c != 0) return c;
-        return names_.id(fa, a.missingPerson).compare(names_.id(fb, b.missingPerson));
-    }
-    bool betterForRemains(const Candidate& a, const Candidate& b) const {
-        if (a.log10Lr != b.log10Lr) return a.log10Lr > b.log10Lr;
-        return compareNames(a, b) < 0;
-    }
-    bool beforeForMissingPerson(const Candidate& a, const Candidate& b) const {
-        if (const int c = compareNames(a, b); c != 0) return c < 0;
-        if (a.rank != b.rank) return a.rank < b.rank;
-        return prepared_.remains[static_cast<std::size_t>(a.remains)].name < prepared_.remains[static_cast<std::size_t>(b.remains)].name;
-    }
+    // By the names kept in names_: the families themselves are gone by the time lists are ranked.
+    bool betterForRemains(const Candidate& a, const Candidate& b) const { return detail::betterForRemains(names_, a, b); }
 
     const PreparedCase& prepared_;  // its markers and remains; families come from source_
     FamilySource& source_;
@@ -521,8 +508,7 @@ ScreenedFamilies Screener::run() {
         result.candidates.insert(result.candidates.end(), kept.begin(), kept.end());
     }
     result.byMissingPerson = std::move(byMissingPerson_);
-    std::sort(result.byMissingPerson.begin(), result.byMissingPerson.end(),
-              [&](const Candidate& a, const Candidate& b) { return beforeForMissingPerson(a, b); });
+    detail::sortByMissingPerson(names_, prepared_.remains, result.byMissingPerson);
 
     // Only the families the rows name are written: they are renumbered in case order.
     for (const auto* list : {&result.candidates, &result.byMissingPerson})

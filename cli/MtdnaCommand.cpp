@@ -4,14 +4,12 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <boost/program_options.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -24,6 +22,7 @@
 #include "engine/MtComparison.hpp"
 #include "engine/MtSearch.hpp"
 #include "engine/MtStatistic.hpp"
+#include "engine/ParallelSupport.hpp"
 #include "formats/MatchTsvWriter.hpp"
 #include "formats/MtdnaReader.hpp"
 #include "formats/OutputFile.hpp"
@@ -273,11 +272,9 @@ int runMtdnaCompare(const std::vector<std::string>& args, const std::string& com
     for (std::size_t qi = 0; qi < queries.size(); ++qi)
         if (firstOfKind[qi] == qi) toSearch.push_back(qi);
     std::vector<std::array<std::size_t, 3>> counted(queries.size());  // candidates, cannot_exclude, inconclusive
-    // A blind search at national scale runs for minutes: say how far it is. The reporter is not
-    // thread-safe, so whichever thread finds it free reports.
+    // A blind search at national scale runs for minutes: say how far it is.
     const auto progress = stderrProgress("mtdna compare", s.quiet);
-    std::atomic<std::size_t> queriesDone{0};
-    std::mutex progressMutex;
+    engine::detail::ProgressReporter reporter(progress, "queries", toSearch.size());
     tbb::parallel_for(std::size_t{0}, toSearch.size(), [&](std::size_t i) {
         const std::size_t qi = toSearch[i];
         const auto& q = queries[qi];
@@ -318,14 +315,9 @@ int runMtdnaCompare(const std::vector<std::string>& args, const std::string& com
             }
         }
         counted[qi] = {candidates, cannotExclude, inconclusive};
-        // The last query's line comes after the loop, once; a count read under the lock never
-        // goes backwards.
-        if (++queriesDone < toSearch.size() && progress && progressMutex.try_lock()) {
-            progress("queries", queriesDone.load(), toSearch.size());
-            progressMutex.unlock();
-        }
+        reporter.advance(1);
     });
-    if (progress) progress("queries", toSearch.size(), toSearch.size());
+    reporter.finish();
     if (s.counts)
         for (std::size_t qi = 0; qi < queries.size(); ++qi) {
             const auto& [candidates, cannotExclude, inconclusive] = counted[firstOfKind[qi]];

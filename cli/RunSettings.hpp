@@ -49,7 +49,7 @@ struct RunSettings {
     std::size_t topPerFamily = 0;  // 0 = no per-missing-person list
     std::string familyOutput;      // where that list goes
     std::string kernel = "auto";
-    long long tableCacheMb = 512;  // --table-cache-mb; 0 = no table cache
+    long long tableCacheMb = engine::kDefaultTableCacheBytes >> 20;  // --table-cache-mb; 0 = no table cache
     bool inMemory = false;         // --in-memory: read the whole case before matching
     std::string output = "-";
     std::string outputType = "tsv";  // tsv or jsonl

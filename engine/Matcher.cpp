@@ -28,6 +28,7 @@ std::vector<MissingPersonTables> buildAllTables(const PreparedCase& prepared, co
         byFamily[f] = buildMissingPersonTables(prepared, static_cast<int>(f), matrices, model.isNone(), notes[f]);
         reporter.advance(markerCount);
     });
+    reporter.finish();
     for (auto& n : notes)
         for (auto& s : n) warnings.push_back(std::move(s));
     std::vector<MissingPersonTables> tables;
@@ -144,6 +145,7 @@ std::vector<Candidate> scoreCandidates(const PreparedCase& prepared, const std::
         }
         reporter.advance(tables.size());
     });
+    reporter.finish();
 
     std::vector<std::size_t> order(remainsCount);
     for (std::size_t i = 0; i < remainsCount; ++i) order[i] = i;

@@ -20,15 +20,22 @@
 namespace kinmatch::engine::detail {
 
 /// Reports progress from parallel loops: whichever thread gets the lock reports, others skip.
+/// The count shown is read under the lock, so it never goes backwards; the last line comes
+/// from finish(), once, whichever thread did the last piece of work.
 class ProgressReporter {
 public:
     ProgressReporter(const ProgressCallback& callback, const char* stage, std::size_t total)
         : callback_(callback), stage_(stage), total_(total) {}
     void advance(std::size_t amount) {
-        const std::size_t done = done_.fetch_add(amount) + amount;
+        done_.fetch_add(amount);
         if (!callback_) return;
         std::unique_lock lock(mutex_, std::try_to_lock);
-        if (lock.owns_lock()) callback_(stage_, done, total_);
+        if (!lock.owns_lock()) return;
+        if (const std::size_t done = done_.load(); done < total_) callback_(stage_, done, total_);
+    }
+    /// Call once the work is done (not after an error).
+    void finish() {
+        if (callback_) callback_(stage_, total_, total_);
     }
 
 private:

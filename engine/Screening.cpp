@@ -173,8 +173,7 @@ class FamilyNames {
 
 class Screener {
 public:
-    Screener(const PreparedCase& prepared, FamilySource& source, const MutationModel& model, const MatchOptions& options,
-             std::size_t tableCacheBytes)
+    Screener(const PreparedCase& prepared, FamilySource& source, const MutationModel& model, const MatchOptions& options)
         : prepared_(prepared),
           source_(source),
           model_(model),
@@ -184,7 +183,7 @@ public:
           layout_(makeTileLayout(prepared.markers)),
           scale_(screeningScale(prepared.markers)),
           matrices_(buildMarkerMatrices(prepared.markers, model)),
-          cache_(tableCacheBytes, scale_) {
+          cache_(options.tableCacheBytes, scale_) {
         if (!supportedTileWidth(width_)) throw Error("tile width must be 16, 32 or 64");
         const std::size_t markerCount = prepared.markers.size();
         const std::size_t remainsCount = prepared.remains.size();
@@ -488,6 +487,7 @@ ScreenedFamilies Screener::run() {
                 reporter.advance(batch->piece.families.size());
             }));
     if (firstError) std::rethrow_exception(firstError);
+    reporter.finish();
 
     ScreenedFamilies screened;
     MatchResult& result = screened.result;
@@ -532,14 +532,9 @@ ScreenedFamilies Screener::run() {
 static_assert(kDefaultTableCacheBytes == TableCache::kDefaultMaxBytes);
 
 MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options) {
-    return screenCase(prepared, model, options, options.tableCacheBytes);
-}
-
-MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options,
-                       std::size_t tableCacheBytes) {
     if (options.top == 0) throw Error("screening needs top >= 1");
     PreparedFamilies source(prepared);
-    Screener screener(prepared, source, model, options, tableCacheBytes);
+    Screener screener(prepared, source, model, options);
     ScreenedFamilies screened = screener.run();
     for (auto* list : {&screened.result.candidates, &screened.result.byMissingPerson})
         for (Candidate& c : *list) c.family = static_cast<int>(screened.caseIndex[static_cast<std::size_t>(c.family)]);
@@ -549,7 +544,7 @@ MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model,
 ScreenedFamilies screenFamilies(const PreparedCase& markersAndRemains, FamilySource& source, const MutationModel& model,
                                 const MatchOptions& options) {
     if (options.top == 0) throw Error("screening needs top >= 1");
-    Screener screener(markersAndRemains, source, model, options, options.tableCacheBytes);
+    Screener screener(markersAndRemains, source, model, options);
     return screener.run();
 }
 

@@ -20,13 +20,10 @@ namespace kinmatch::engine {
 /// kernel path or thread count.
 ///
 /// Tables are shared between families through a TableCache (TableCache.hpp) of
-/// `tableCacheBytes` (0 = none); the output is byte-identical with any size. The three-argument
-/// form takes options.tableCacheBytes.
+/// options.tableCacheBytes (0 = none); the output is byte-identical with any size.
 ///
 /// Thread safety and errors as `matchCase`.
 MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options);
-MatchResult screenCase(const PreparedCase& prepared, const MutationModel& model, const MatchOptions& options,
-                       std::size_t tableCacheBytes);
 
 /// What screenFamilies returns: the rows, and of the families only what writing them takes.
 struct ScreenedFamilies {

@@ -433,13 +433,15 @@ TEST_CASE("Screening output is the same with and without the cache, for 1 and 2 
         o.topPerMissingPerson = 2;
         o.tilesPerBatch = 1;
         o.tileWidth = 16;
-        const auto reference = engine::screenCase(p, model, o, 0);
+        o.tableCacheBytes = 0;
+        const auto reference = engine::screenCase(p, model, o);
         REQUIRE(reference.candidates.size() == 30 * o.top);
         for (const int threads : {1, 2}) {
             tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
             for (const std::size_t bytes : {std::size_t{30000}, engine::TableCache::kDefaultMaxBytes}) {
                 INFO("model " << name << ", threads " << threads << ", cache " << bytes);
-                const auto cached = engine::screenCase(p, model, o, bytes);
+                o.tableCacheBytes = bytes;
+                const auto cached = engine::screenCase(p, model, o);
                 REQUIRE(sameCandidates(cached.candidates, reference.candidates));
                 REQUIRE(sameCandidates(cached.byMissingPerson, reference.byMissingPerson));
                 REQUIRE(cached.warnings == reference.warnings);

@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <optional>
 #include <iterator>
 #include <stdexcept>
 
@@ -99,12 +100,24 @@ std::vector<Candidate> scoreCandidates(const PreparedCase& prepared, const std::
     const std::size_t remainsCount = prepared.remains.size();
     const std::vector<int> ordinal = tieOrdinals(prepared, tables);
     std::vector<std::vector<Candidate>> perRemains(remainsCount);
-    const TransposedTables transposed(prepared, tables);
+    // Keeping every pair, each is scored on its own anyway (for its loci): the transposed
+    // copy of the tables would only compute every sum a second time.
+    std::optional<TransposedTables> transposed;
+    if (!options.all) transposed.emplace(prepared, tables);
     ProgressReporter reporter(options.progress, "pairs", remainsCount * tables.size());
     tbb::parallel_for(std::size_t{0}, remainsCount, [&](std::size_t r) {
         const Sample& remains = prepared.remains[r];
         std::vector<double> autosomal;
-        transposed.sums(remains, autosomal);
+        std::vector<Candidate> scored;  // every pair, when all are kept
+        if (transposed) {
+            transposed->sums(remains, autosomal);
+        } else {
+            scored.reserve(tables.size());
+            for (const MissingPersonTables& t : tables) {
+                scored.push_back(detail::scorePair(remains, static_cast<int>(r), t));
+                autosomal.push_back(scored.back().log10Lr);
+            }
+        }
         std::vector<double> combined = autosomal;
         if (options.otherSystems) {
             std::vector<double> other(tables.size());
@@ -135,7 +148,7 @@ std::vector<Candidate> scoreCandidates(const PreparedCase& prepared, const std::
             // The kept pairs' loci and inconsistent loci from the tables themselves; their sum
             // is the transposed one, bit for bit (checked in tests/engine/ScreeningTest.cpp).
             const auto k = static_cast<std::size_t>(keys[i].index);
-            Candidate c = detail::scorePair(remains, static_cast<int>(r), tables[k]);
+            Candidate c = transposed ? detail::scorePair(remains, static_cast<int>(r), tables[k]) : scored[k];
             if (c.log10Lr != autosomal[k])  // never: same values, same order of additions
                 throw std::logic_error("scoreCandidates: transposed and per-pair sums differ");
             c.autosomalLog10Lr = c.log10Lr;

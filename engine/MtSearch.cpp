@@ -167,6 +167,7 @@ struct Scratch {
     std::uint32_t base = 0;
     std::vector<std::uint32_t> collected;
     std::vector<std::uint32_t> survivors;
+    FlatStore query;  // the query in the references' flat form, rebuilt for each query
 };
 
 }  // namespace
@@ -271,7 +272,10 @@ SearchResult Search::find(const Haplotype& query, bool listReferences) const {
         }
     }
 
-    FlatStore queryStore;
+    FlatStore& queryStore = scratch.query;
+    queryStore.keys.clear();
+    queryStore.masks.clear();
+    queryStore.ranges.clear();
     const FlatView q = view(queryStore, append(queryStore, query, s.options.compare.hotspots));
     const CompareOptions& rules = s.options.compare;
     // Counting stops at the first difference that rules a pair out: the exclusion threshold,

@@ -202,7 +202,8 @@ std::vector<mt::Haplotype> readMtdnaHaplotypes(std::istream& in, const std::stri
         } else if (empDecides && line.front() != '#') {  // a comment line leaves it to the next
             empDecides = false;
             try {
-                decodeHeader(splitter.split(line, '\t'), pos);
+                columns = decodeHeader(splitter.split(line, '\t'), pos);
+                continue;  // the table form: this was its header row
             } catch (const InputError&) {
                 layout = MtdnaLayout::kEmpop;  // EMPOP's title line, not a header
             }
@@ -301,14 +302,15 @@ std::vector<mt::Haplotype> readMtdnaHaplotypes(std::istream& in, const std::stri
             }
         }
         mt::normalise(h);  // throws InputError with this row's position
+        const std::size_t first = out.size();
+        out.push_back(std::move(h));
         for (std::size_t copy = 2; copy <= count; ++copy) {
-            mt::Haplotype same = h;
+            mt::Haplotype same = out[first];
             same.sample = sample + "#" + std::to_string(copy);
             if (!seen.insert(same.sample).second)
                 throw InputError(fileName, pos.line, "field SampleName: sample " + quoted(same.sample) + " appears twice");
             out.push_back(std::move(same));
         }
-        out.insert(out.end() - static_cast<std::ptrdiff_t>(count - 1), std::move(h));
     }
     if (layout == MtdnaLayout::kEmpop && !empopRange)
         throw InputError(fileName, 0, "EMPOP file without a range line (#!<TAB>16024-576 before the haplotypes)");
